@@ -1,0 +1,161 @@
+//! `detente check`: validate a config and describe the scenario, running nothing.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::config;
+use crate::error::Error;
+use crate::model::{ATTRIBUTES, IssueKind, Role, Scenario, Strategy, ThreatModel};
+
+/// Validates the config and returns a human-readable summary.
+pub fn check(path: &Path) -> Result<String, Error> {
+    let loaded = config::load(path)?;
+    Ok(describe(&loaded.scenario))
+}
+
+/// A summary of a validated scenario.
+pub fn describe(s: &Scenario) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "scenario {}: {}", s.name, s.description);
+    let _ = writeln!(
+        w,
+        "  seed {}, {} replications, {} packages",
+        s.seed,
+        s.replications,
+        group_thousands(s.space_size())
+    );
+    let _ = writeln!(w, "issues ({}):", s.issues.len());
+    for issue in &s.issues {
+        let kind = match &issue.kind {
+            IssueKind::Integer { min, max } => format!("integer {min}..={max}"),
+            IssueKind::YesNo => "yes/no".to_string(),
+            IssueKind::Levels { levels } => format!("levels {}", levels.join(" < ")),
+            IssueKind::Share { step } => format!("share 0..1 step {step}"),
+        };
+        let _ = writeln!(
+            w,
+            "  {:<16} {:>7} values  {kind}",
+            issue.name,
+            issue.value_count()
+        );
+    }
+    let expected = s.environment.expected(1);
+    let (threat, leverage) = (expected.threat, expected.leverage[0]);
+    let _ = writeln!(
+        w,
+        "agents ({}), utilities at the expected environment (threat {threat:.2}, oil ${:.0}):",
+        s.agents.len(),
+        s.environment.oil.initial
+    );
+    for a in &s.agents {
+        let role = match &a.role {
+            Role::Host { soil } => format!(
+                "host (soil: {})",
+                soil.iter()
+                    .map(|&i| s.issues[i].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Role::Ally {
+                presses,
+                pressure,
+                energy_dependence,
+            } => format!(
+                "ally (presses {}, pressure {pressure}, energy dependence {energy_dependence})",
+                s.agents[*presses].name
+            ),
+            other => other.name().to_string(),
+        };
+        let weights: Vec<String> = ATTRIBUTES
+            .iter()
+            .zip(a.weights)
+            .map(|(n, x)| format!("{n} {x:.2}"))
+            .collect();
+        let _ = writeln!(w, "  {:<10} {role}", a.name);
+        let _ = writeln!(
+            w,
+            "             weights {}; reservation {}; discount {}; risk {}",
+            weights.join(", "),
+            a.reservation,
+            a.discount,
+            a.risk
+        );
+        if matches!(a.role, Role::Proposer | Role::Opponent) {
+            let strategy = match &a.strategy {
+                Strategy::TimeDependent { beta, kappa } => {
+                    let family = if *beta < 1.0 {
+                        "Boulware"
+                    } else if *beta > 1.0 {
+                        "conceder"
+                    } else {
+                        "linear"
+                    };
+                    format!("time-dependent, beta {beta} ({family}), kappa {kappa}")
+                }
+                Strategy::TitForTat {} => "tit-for-tat".to_string(),
+            };
+            let _ = writeln!(w, "             strategy {strategy}");
+        }
+        let _ = writeln!(
+            w,
+            "             u(status quo) {:.3}, u(unilateral) {:.3}",
+            a.utility_of(&s.protocol.status_quo, threat, leverage),
+            a.utility_of(&s.protocol.unilateral, threat, leverage)
+        );
+    }
+    let threat = match s.environment.threat {
+        ThreatModel::Beta { alpha, beta } => format!("Beta({alpha}, {beta})"),
+        ThreatModel::Fixed { value } => format!("fixed at {value}"),
+    };
+    let oil = &s.environment.oil;
+    let _ = writeln!(
+        w,
+        "environment: threat {threat}; oil GBM from ${} (drift {}, volatility {}, {} years a round, neutral at ${})",
+        oil.initial, oil.drift, oil.volatility, oil.years_per_round, oil.reference
+    );
+    let start = s
+        .protocol
+        .start_issue
+        .map_or("none".to_string(), |i| s.issues[i].name.clone());
+    let _ = writeln!(
+        w,
+        "protocol: {:?}, deadline {} rounds, START issue {start} ({})",
+        s.protocol.kind,
+        s.protocol.deadline_rounds,
+        s.protocol.start_linkage.name()
+    );
+    let _ = writeln!(
+        w,
+        "  status quo: {}",
+        s.labels(&s.protocol.status_quo).join(", ")
+    );
+    let _ = write!(
+        w,
+        "  unilateral: {}",
+        s.labels(&s.protocol.unilateral).join(", ")
+    );
+    out
+}
+
+fn group_thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::group_thousands(1782), "1,782");
+        assert_eq!(super::group_thousands(100), "100");
+        assert_eq!(super::group_thousands(1_000_000), "1,000,000");
+    }
+}

@@ -1,0 +1,196 @@
+//! `detente run`: Monte Carlo replicates of one scenario.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use crate::config;
+use crate::data::runs::{run_columns, run_fields, trace_columns, write_trace};
+use crate::data::{Manifest, Staging, sha256_hex, timestamp};
+use crate::engine::{self, run_ordered, run_seed};
+use crate::error::Error;
+use crate::model::{Model, Outcome};
+
+/// Options of `detente run`.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub config: PathBuf,
+    pub replications: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub trace: bool,
+    pub force: bool,
+}
+
+/// What a finished `run` reports.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub dir: PathBuf,
+    pub runs: u64,
+    pub failed: u64,
+    /// Runs ending in each outcome, in [`Outcome::ALL`] order.
+    pub outcomes: [u64; 3],
+    pub wall_time_seconds: f64,
+}
+
+/// Default output directory of `detente run` for a scenario.
+pub fn default_run_dir(scenario: &str) -> PathBuf {
+    Path::new("runs").join(format!("{scenario}-run"))
+}
+
+/// Number of threads to use when none is given: all available cores.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Runs the replicates and writes runs.csv (and rounds.csv), the manifest and
+/// a copy of the config to the output directory.
+pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
+    let loaded = config::load(&options.config)?;
+    let mut scenario = loaded.scenario;
+    if let Some(n) = options.replications {
+        if n == 0 {
+            return Err(Error::Usage(
+                "--replications must be at least 1 (got 0)".into(),
+            ));
+        }
+        scenario.replications = n;
+    }
+    if let Some(seed) = options.seed {
+        scenario.seed = seed;
+    }
+    let threads = options.threads.unwrap_or_else(default_threads);
+    if threads == 0 {
+        return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
+    }
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_run_dir(&scenario.name));
+    let staging = Staging::new(&dir, options.force)?;
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let (master, replications) = (scenario.seed, scenario.replications);
+    let model = Model::new(scenario);
+    let scenario = model.scenario();
+
+    let runs_path = staging.file("runs.csv");
+    let mut runs = csv::Writer::from_path(&runs_path).map_err(|e| Error::csv(&runs_path, e))?;
+    runs.write_record(run_columns(scenario))
+        .map_err(|e| Error::csv(&runs_path, e))?;
+    let trace_path = staging.file("rounds.csv");
+    let mut trace = match options.trace {
+        true => {
+            let mut w =
+                csv::Writer::from_path(&trace_path).map_err(|e| Error::csv(&trace_path, e))?;
+            w.write_record(trace_columns(scenario))
+                .map_err(|e| Error::csv(&trace_path, e))?;
+            Some(w)
+        }
+        false => None,
+    };
+
+    let mut report = RunReport {
+        dir: dir.clone(),
+        runs: 0,
+        failed: 0,
+        outcomes: [0; 3],
+        wall_time_seconds: 0.0,
+    };
+    let mut row = Vec::new();
+    run_ordered(
+        &engine::pool(threads),
+        0..replications,
+        |i, scratch| engine::simulate(&model, i, run_seed(master, 0, i), scratch, options.trace),
+        |chunk| {
+            for record in chunk {
+                report.runs += 1;
+                match &record.result {
+                    Ok(r) => report.outcomes[outcome_slot(r.outcome)] += 1,
+                    Err(_) => report.failed += 1,
+                }
+                row.clear();
+                run_fields(scenario, &record, &mut row);
+                runs.write_record(&row)
+                    .map_err(|e| Error::csv(&runs_path, e))?;
+                if let Some(w) = trace.as_mut() {
+                    write_trace(scenario, &record, w).map_err(|e| Error::csv(&trace_path, e))?;
+                }
+            }
+            Ok::<(), Error>(())
+        },
+    )?;
+    runs.flush().map_err(|e| Error::io(&runs_path, e))?;
+    if let Some(mut w) = trace {
+        w.flush().map_err(|e| Error::io(&trace_path, e))?;
+    }
+
+    let config_copy = staging.file("config.toml");
+    fs::write(&config_copy, &loaded.text).map_err(|e| Error::io(&config_copy, e))?;
+    report.wall_time_seconds = clock.elapsed().as_secs_f64();
+    let mut files = vec!["runs.csv".to_string()];
+    if options.trace {
+        files.push("rounds.csv".into());
+    }
+    files.extend(["config.toml".into(), "manifest.json".into()]);
+    let manifest = Manifest {
+        tool: "detente".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command: "run".into(),
+        scenario: scenario.name.clone(),
+        config_file: options.config.display().to_string(),
+        config_sha256: sha256_hex(loaded.text.as_bytes()),
+        seed: master,
+        replications,
+        threads,
+        started_at: timestamp(started),
+        finished_at: timestamp(SystemTime::now()),
+        wall_time_seconds: report.wall_time_seconds,
+        runs: report.runs,
+        failed_runs: report.failed,
+        complete: true,
+        files,
+    };
+    let manifest_path = staging.file("manifest.json");
+    let json = serde_json::to_string_pretty(&manifest).expect("a manifest always serialises");
+    fs::write(&manifest_path, json + "\n").map_err(|e| Error::io(&manifest_path, e))?;
+    staging.commit()?;
+    Ok(report)
+}
+
+fn outcome_slot(outcome: Outcome) -> usize {
+    Outcome::ALL
+        .iter()
+        .position(|&o| o == outcome)
+        .expect("ALL lists every outcome")
+}
+
+impl fmt::Display for RunReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ok = (self.runs - self.failed).max(1) as f64;
+        let shares: Vec<String> = Outcome::ALL
+            .iter()
+            .zip(self.outcomes)
+            .map(|(o, n)| format!("{} {:.1} %", o.name(), 100.0 * n as f64 / ok))
+            .collect();
+        write!(
+            f,
+            "{} runs in {:.2} s -> {} ({})",
+            self.runs,
+            self.wall_time_seconds,
+            self.dir.display(),
+            shares.join(", ")
+        )?;
+        if self.failed > 0 {
+            write!(
+                f,
+                "\n{} runs failed; see the status and message columns of {}",
+                self.failed,
+                self.dir.join("runs.csv").display()
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,615 @@
+//! Stage two: check a raw config once and turn it into a [`Scenario`]. Code
+//! after this never re-checks and never sees raw input.
+
+use indexmap::IndexMap;
+
+use super::error::ConfigError;
+use super::locate::{find, nearest};
+use super::raw::{
+    RawAgent, RawConfig, RawEffects, RawIssue, RawLinkage, RawProtocolKind, RawRole, RawThreat,
+};
+use crate::model::{
+    ATTRIBUTES, Agent, Environment, Issue, IssueKind, Linkage, OilModel, Package, Protocol,
+    ProtocolKind, Role, Scenario, Strategy, ThreatModel,
+};
+
+/// Largest package space a scenario may have.
+pub const MAX_PACKAGES: u128 = 20_000_000;
+
+/// Column names of the datasets that issue names must not take.
+pub const RESERVED_COLUMNS: [&str; 14] = [
+    "point_id",
+    "replicate",
+    "run_id",
+    "seed",
+    "status",
+    "message",
+    "outcome",
+    "rounds",
+    "start_outcome",
+    "threat",
+    "oil_price_final",
+    "oil_price_mean",
+    "leverage_final",
+    "track",
+];
+
+/// Builds errors that name the file and, where the source is known, the line.
+struct Checker<'a> {
+    file: &'a str,
+    text: Option<&'a str>,
+}
+
+impl Checker<'_> {
+    fn fail(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        let key = key.into();
+        ConfigError::Invalid {
+            file: self.file.to_string(),
+            location: self.text.and_then(|t| find(t, &key)),
+            key,
+            message: message.into(),
+        }
+    }
+
+    /// A finite number within `[low, high]`.
+    fn range(&self, key: &str, value: f64, low: f64, high: f64) -> Result<f64, ConfigError> {
+        if !value.is_finite() {
+            return Err(self.fail(key, format!("must be a finite number (got {value})")));
+        }
+        if value < low {
+            return Err(self.fail(key, format!("must be >= {low} (got {value})")));
+        }
+        if value > high {
+            return Err(self.fail(key, format!("must be <= {high} (got {value})")));
+        }
+        Ok(value)
+    }
+
+    /// A finite number strictly above `low`.
+    fn above(&self, key: &str, value: f64, low: f64) -> Result<f64, ConfigError> {
+        self.range(key, value, f64::NEG_INFINITY, f64::INFINITY)?;
+        if value <= low {
+            return Err(self.fail(key, format!("must be > {low} (got {value})")));
+        }
+        Ok(value)
+    }
+
+    fn finite(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
+        self.range(key, value, f64::NEG_INFINITY, f64::INFINITY)
+    }
+
+    fn identifier(&self, key: &str, name: &str) -> Result<(), ConfigError> {
+        let mut chars = name.chars();
+        let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok {
+            Ok(())
+        } else {
+            Err(self.fail(
+                key,
+                format!(
+                    "name `{name}` must start with a letter and use only letters, digits and `_` (it becomes a column name)"
+                ),
+            ))
+        }
+    }
+
+    /// Index of `name` in `names`, or an error that suggests the nearest one.
+    fn lookup(
+        &self,
+        key: &str,
+        what: &str,
+        name: &str,
+        names: &[&str],
+    ) -> Result<usize, ConfigError> {
+        names.iter().position(|n| *n == name).ok_or_else(|| {
+            let hint = nearest(name, names.iter().copied())
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            self.fail(
+                key,
+                format!(
+                    "refers to unknown {what} `{name}`; {hint}({what}s: {})",
+                    names.join(", ")
+                ),
+            )
+        })
+    }
+}
+
+/// Validates a raw config. `text` is the TOML source, when there is one, for line numbers.
+pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scenario, ConfigError> {
+    let c = Checker { file, text };
+    let name = &raw.scenario.name;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch))
+        || name.starts_with('.')
+    {
+        return Err(c.fail(
+            "scenario.name",
+            format!(
+                "must be non-empty and use only letters, digits, `_`, `-` and `.` (it names output folders; got `{name}`)"
+            ),
+        ));
+    }
+    if raw.scenario.replications == 0 {
+        return Err(c.fail("scenario.replications", "must be at least 1 (got 0)"));
+    }
+    let issues = issues(&c, &raw.issues)?;
+    let issue_names: Vec<&str> = issues.iter().map(|i| i.name.as_str()).collect();
+    let agent_names: Vec<&str> = raw.agents.keys().map(String::as_str).collect();
+    let agents = raw
+        .agents
+        .iter()
+        .map(|(name, agent)| self::agent(&c, name, agent, &issues, &issue_names, &agent_names))
+        .collect::<Result<Vec<_>, _>>()?;
+    roles(&c, &agents)?;
+    let environment = environment(&c, raw)?;
+    let protocol = protocol(&c, raw, &issues, &issue_names)?;
+    Ok(Scenario {
+        name: name.clone(),
+        description: raw.scenario.description.clone(),
+        seed: raw.scenario.seed,
+        replications: raw.scenario.replications,
+        issues,
+        agents,
+        environment,
+        protocol,
+    })
+}
+
+fn issues(c: &Checker, raw: &IndexMap<String, RawIssue>) -> Result<Vec<Issue>, ConfigError> {
+    if raw.is_empty() {
+        return Err(c.fail("issues", "must define at least one issue"));
+    }
+    let mut issues = Vec::new();
+    for (name, issue) in raw {
+        let key = format!("issues.{name}");
+        c.identifier(&key, name)?;
+        if RESERVED_COLUMNS.contains(&name.as_str()) || name.starts_with("utility_") {
+            return Err(c.fail(
+                &key,
+                format!("name `{name}` is taken by a dataset column; rename the issue"),
+            ));
+        }
+        let kind = match issue {
+            RawIssue::Integer { min, max } => {
+                if min > max {
+                    return Err(c.fail(
+                        format!("{key}.max"),
+                        format!("must be >= min ({min}) (got {max})"),
+                    ));
+                }
+                if max - min >= 1_000_000 {
+                    return Err(c.fail(
+                        format!("{key}.max"),
+                        "gives more than 1,000,000 values; narrow the range",
+                    ));
+                }
+                IssueKind::Integer {
+                    min: *min,
+                    max: *max,
+                }
+            }
+            RawIssue::YesNo {} => IssueKind::YesNo,
+            RawIssue::Levels { levels } => {
+                if levels.is_empty() {
+                    return Err(c.fail(
+                        format!("{key}.levels"),
+                        "must list at least one level (got an empty list)",
+                    ));
+                }
+                for (i, level) in levels.iter().enumerate() {
+                    if level.trim().is_empty() {
+                        return Err(c.fail(format!("{key}.levels"), format!("level {i} is empty")));
+                    }
+                    if levels[..i].contains(level) {
+                        return Err(c.fail(
+                            format!("{key}.levels"),
+                            format!("lists `{level}` twice; levels must be distinct"),
+                        ));
+                    }
+                }
+                IssueKind::Levels {
+                    levels: levels.clone(),
+                }
+            }
+            RawIssue::Share { step } => {
+                let skey = format!("{key}.step");
+                let step = c.range(&skey, *step, 0.0, 1.0)?;
+                let count = 1.0 / step;
+                if step == 0.0 || (count - count.round()).abs() > 1e-6 * count || count > 1e6 {
+                    return Err(c.fail(
+                        &skey,
+                        format!(
+                            "must divide 1 into a whole number of steps, at most 1,000,000 (got {step})"
+                        ),
+                    ));
+                }
+                IssueKind::Share { step }
+            }
+        };
+        issues.push(Issue {
+            name: name.clone(),
+            kind,
+        });
+    }
+    let size: u128 = issues.iter().map(|i| i.value_count() as u128).product();
+    if size > MAX_PACKAGES {
+        return Err(c.fail(
+            "issues",
+            format!(
+                "span {size} packages; at most {MAX_PACKAGES} are supported: coarsen a share step, narrow an integer range or drop a level"
+            ),
+        ));
+    }
+    Ok(issues)
+}
+
+fn agent(
+    c: &Checker,
+    name: &str,
+    raw: &RawAgent,
+    issues: &[Issue],
+    issue_names: &[&str],
+    agent_names: &[&str],
+) -> Result<Agent, ConfigError> {
+    let key = format!("agents.{name}");
+    c.identifier(&key, name)?;
+    let mut weights = [0.0; 3];
+    let mut base = [0.0; 3];
+    for k in 0..3 {
+        weights[k] = c.range(
+            &format!("{key}.weights.{}", ATTRIBUTES[k]),
+            raw.weights.values()[k],
+            0.0,
+            f64::INFINITY,
+        )?;
+        base[k] = c.range(
+            &format!("{key}.base.{}", ATTRIBUTES[k]),
+            raw.base.values()[k],
+            0.0,
+            1.0,
+        )?;
+    }
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return Err(c.fail(
+            format!("{key}.weights"),
+            "must have at least one positive weight (all are 0)",
+        ));
+    }
+    weights.iter_mut().for_each(|w| *w /= total);
+
+    let effects = effect_tables(
+        c,
+        &format!("{key}.effects"),
+        &raw.effects,
+        issues,
+        issue_names,
+    )?;
+    let threat_effects = effect_tables(
+        c,
+        &format!("{key}.threat_effects"),
+        &raw.threat_effects,
+        issues,
+        issue_names,
+    )?;
+    let strategy = match &raw.strategy {
+        Some(Strategy::TimeDependent { beta, kappa }) => Strategy::TimeDependent {
+            beta: c.above(&format!("{key}.strategy.beta"), *beta, 0.0)?,
+            kappa: c.range(&format!("{key}.strategy.kappa"), *kappa, 0.0, 0.999_999)?,
+        },
+        Some(Strategy::TitForTat {}) => Strategy::TitForTat {},
+        None if matches!(raw.role, RawRole::Proposer | RawRole::Opponent) => {
+            return Err(c.fail(
+                &key,
+                "negotiates and needs a `strategy`, e.g. strategy = { kind = \"time_dependent\", beta = 0.5 }",
+            ));
+        }
+        // Hosts and allies make no offers; the strategy is never consulted.
+        None => Strategy::TimeDependent {
+            beta: 1.0,
+            kappa: 0.0,
+        },
+    };
+
+    let forbid = |field: &str, present: bool, role: &str| {
+        if present {
+            Err(c.fail(
+                format!("{key}.{field}"),
+                format!(
+                    "applies only to agents with role = \"{role}\"; remove it or change the role"
+                ),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if raw.role != RawRole::Host {
+        forbid("soil", raw.soil.is_some(), "host")?;
+    }
+    if raw.role != RawRole::Ally {
+        forbid("presses", raw.presses.is_some(), "ally")?;
+        forbid("pressure", raw.pressure.is_some(), "ally")?;
+        forbid("energy_dependence", raw.energy_dependence.is_some(), "ally")?;
+    }
+    let role = match raw.role {
+        RawRole::Proposer => Role::Proposer,
+        RawRole::Opponent => Role::Opponent,
+        RawRole::Host => {
+            let soil_key = format!("{key}.soil");
+            let soil = raw.soil.as_ref().ok_or_else(|| {
+                c.fail(
+                    &key,
+                    "is a host and needs `soil`, the issues that deploy on its territory (e.g. soil = [\"interceptors\"])",
+                )
+            })?;
+            if soil.is_empty() {
+                return Err(c.fail(
+                    &soil_key,
+                    "must list at least one issue (got an empty list)",
+                ));
+            }
+            let soil = soil
+                .iter()
+                .map(|s| c.lookup(&soil_key, "issue", s, issue_names))
+                .collect::<Result<_, _>>()?;
+            Role::Host { soil }
+        }
+        RawRole::Ally => {
+            let presses_key = format!("{key}.presses");
+            let presses = raw.presses.as_deref().ok_or_else(|| {
+                c.fail(
+                    &key,
+                    "is an ally and needs `presses`, the negotiator it presses to accommodate (e.g. presses = \"us\")",
+                )
+            })?;
+            let presses = c.lookup(&presses_key, "agent", presses, agent_names)?;
+            let pressure = raw.pressure.ok_or_else(|| {
+                c.fail(&key, "is an ally and needs `pressure`, a number in [0, 1]")
+            })?;
+            Role::Ally {
+                presses,
+                pressure: c.range(&format!("{key}.pressure"), pressure, 0.0, 1.0)?,
+                energy_dependence: c.range(
+                    &format!("{key}.energy_dependence"),
+                    raw.energy_dependence.unwrap_or(0.0),
+                    0.0,
+                    1.0,
+                )?,
+            }
+        }
+    };
+    Ok(Agent {
+        name: name.to_string(),
+        role,
+        weights,
+        base,
+        effects,
+        threat_effects,
+        oil_exposure: c.finite(&format!("{key}.oil_exposure"), raw.oil_exposure)?,
+        risk: c.above(&format!("{key}.risk"), raw.risk, 0.0)?,
+        reservation: c.range(&format!("{key}.reservation"), raw.reservation, 0.0, 1.0)?,
+        reservation_oil: c.finite(&format!("{key}.reservation_oil"), raw.reservation_oil)?,
+        discount: {
+            let k = format!("{key}.discount");
+            let d = c.range(&k, raw.discount, 0.0, 1.0)?;
+            if d == 0.0 {
+                return Err(c.fail(k, "must be > 0 (got 0)"));
+            }
+            d
+        },
+        strategy,
+    })
+}
+
+/// Per issue, per value, per attribute effect, from `{issue = {attribute = effect}}`.
+fn effect_tables(
+    c: &Checker,
+    key: &str,
+    raw: &IndexMap<String, RawEffects>,
+    issues: &[Issue],
+    issue_names: &[&str],
+) -> Result<Vec<Vec<[f64; 3]>>, ConfigError> {
+    let mut tables: Vec<Vec<[f64; 3]>> = issues
+        .iter()
+        .map(|i| vec![[0.0; 3]; i.value_count()])
+        .collect();
+    for (issue_name, effects) in raw {
+        let ikey = format!("{key}.{issue_name}");
+        let i = c.lookup(&ikey, "issue", issue_name, issue_names)?;
+        let issue = &issues[i];
+        for (k, effect) in effects.values().into_iter().enumerate() {
+            let akey = format!("{ikey}.{}", ATTRIBUTES[k]);
+            match effect {
+                None => {}
+                Some(super::raw::RawEffect::Scaled(x)) => {
+                    let x = c.finite(&akey, *x)?;
+                    for (v, row) in tables[i].iter_mut().enumerate() {
+                        row[k] = x * issue.position(v);
+                    }
+                }
+                Some(super::raw::RawEffect::PerValue(xs)) => {
+                    if xs.len() != issue.value_count() {
+                        return Err(c.fail(
+                            &akey,
+                            format!(
+                                "has {} numbers but issue `{issue_name}` has {} values ({}); give one per value",
+                                xs.len(),
+                                issue.value_count(),
+                                abbreviated(&issue.labels())
+                            ),
+                        ));
+                    }
+                    for (v, x) in xs.iter().enumerate() {
+                        tables[i][v][k] = c.finite(&akey, *x)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(tables)
+}
+
+fn abbreviated(labels: &[String]) -> String {
+    if labels.len() <= 8 {
+        labels.join(", ")
+    } else {
+        format!(
+            "{}, ..., {}",
+            labels[..3].join(", "),
+            labels[labels.len() - 1]
+        )
+    }
+}
+
+fn roles(c: &Checker, agents: &[Agent]) -> Result<(), ConfigError> {
+    for role in ["proposer", "opponent"] {
+        let count = agents.iter().filter(|a| a.role.name() == role).count();
+        if count != 1 {
+            return Err(c.fail(
+                "agents",
+                format!("need exactly one agent with role = \"{role}\" (found {count})"),
+            ));
+        }
+    }
+    for a in agents {
+        if let Role::Ally { presses, .. } = a.role
+            && !matches!(agents[presses].role, Role::Proposer | Role::Opponent)
+        {
+            return Err(c.fail(
+                format!("agents.{}.presses", a.name),
+                format!(
+                    "must name the proposer or the opponent (`{}` is a {})",
+                    agents[presses].name,
+                    agents[presses].role.name()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn environment(c: &Checker, raw: &RawConfig) -> Result<Environment, ConfigError> {
+    let threat = match raw.environment.threat {
+        RawThreat::Beta { alpha, beta } => ThreatModel::Beta {
+            alpha: c.above("environment.threat.alpha", alpha, 0.0)?,
+            beta: c.above("environment.threat.beta", beta, 0.0)?,
+        },
+        RawThreat::Fixed { value } => ThreatModel::Fixed {
+            value: c.range("environment.threat.value", value, 0.0, 1.0)?,
+        },
+    };
+    let oil = &raw.environment.oil_price;
+    let key = "environment.oil_price";
+    Ok(Environment {
+        threat,
+        oil: OilModel {
+            initial: c.above(&format!("{key}.initial"), oil.initial, 0.0)?,
+            drift: c.range(&format!("{key}.drift"), oil.drift, -10.0, 10.0)?,
+            volatility: c.range(&format!("{key}.volatility"), oil.volatility, 0.0, 10.0)?,
+            years_per_round: c.above(
+                &format!("{key}.years_per_round"),
+                oil.years_per_round,
+                0.0,
+            )?,
+            reference: c.above(&format!("{key}.reference"), oil.reference, 0.0)?,
+        },
+    })
+}
+
+fn protocol(
+    c: &Checker,
+    raw: &RawConfig,
+    issues: &[Issue],
+    issue_names: &[&str],
+) -> Result<Protocol, ConfigError> {
+    let p = &raw.protocol;
+    if p.deadline_rounds == 0 || p.deadline_rounds > 100_000 {
+        return Err(c.fail(
+            "protocol.deadline_rounds",
+            format!("must be between 1 and 100000 (got {})", p.deadline_rounds),
+        ));
+    }
+    let start_issue = p
+        .start_issue
+        .as_deref()
+        .map(|s| c.lookup("protocol.start_issue", "issue", s, issue_names))
+        .transpose()?;
+    let start_linkage = match p.start_linkage {
+        RawLinkage::Linked => Linkage::Linked,
+        RawLinkage::Separate => Linkage::Separate,
+    };
+    if start_linkage == Linkage::Separate && start_issue.is_none() {
+        return Err(c.fail(
+            "protocol.start_linkage",
+            "is \"separate\" but no protocol.start_issue names the START issue to negotiate apart",
+        ));
+    }
+    Ok(Protocol {
+        kind: match p.kind {
+            RawProtocolKind::Alternating => ProtocolKind::Alternating,
+            RawProtocolKind::Zeuthen => ProtocolKind::Zeuthen,
+        },
+        deadline_rounds: p.deadline_rounds,
+        start_linkage,
+        start_issue,
+        status_quo: package(c, "protocol.status_quo", &p.status_quo, issues, issue_names)?,
+        unilateral: package(c, "protocol.unilateral", &p.unilateral, issues, issue_names)?,
+    })
+}
+
+/// A package written as `{issue = value}` with every issue given once.
+fn package(
+    c: &Checker,
+    key: &str,
+    raw: &IndexMap<String, toml::Value>,
+    issues: &[Issue],
+    issue_names: &[&str],
+) -> Result<Package, ConfigError> {
+    let mut values = vec![None; issues.len()];
+    for (name, value) in raw {
+        let vkey = format!("{key}.{name}");
+        let i = c.lookup(&vkey, "issue", name, issue_names)?;
+        let label = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(x) => x.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => {
+                return Err(c.fail(
+                    &vkey,
+                    format!("must be a single value, not a {}", other.type_str()),
+                ));
+            }
+        };
+        let index = issues[i].index_of(&label).ok_or_else(|| {
+            c.fail(
+                &vkey,
+                format!(
+                    "`{label}` is not a value of issue `{name}` (values: {})",
+                    abbreviated(&issues[i].labels())
+                ),
+            )
+        })?;
+        values[i] = Some(index as u32);
+    }
+    values
+        .into_iter()
+        .zip(issues)
+        .map(|(v, issue)| {
+            v.ok_or_else(|| {
+                c.fail(
+                    key,
+                    format!(
+                        "must give a value for every issue; `{}` is missing",
+                        issue.name
+                    ),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,8 @@
+//! Datasets: CSV writers, manifests, and output directories that appear whole.
+
+pub mod manifest;
+pub mod output;
+pub mod runs;
+
+pub use manifest::{Manifest, sha256_hex, timestamp};
+pub use output::Staging;

@@ -1,0 +1,100 @@
+//! `runs.csv`: one row per run, and `rounds.csv`: one row per offer.
+
+use std::io::Write;
+
+use crate::engine::RunRecord;
+use crate::model::Scenario;
+
+/// Columns of `runs.csv` after any prefix columns, in order.
+pub fn run_columns(scenario: &Scenario) -> Vec<String> {
+    let mut columns: Vec<String> = ["run_id", "seed", "status", "outcome", "rounds"]
+        .map(String::from)
+        .to_vec();
+    columns.extend(scenario.issues.iter().map(|i| i.name.clone()));
+    columns.extend(
+        scenario
+            .agents
+            .iter()
+            .map(|a| format!("utility_{}", a.name)),
+    );
+    columns.extend(
+        [
+            "start_outcome",
+            "threat",
+            "oil_price_final",
+            "oil_price_mean",
+            "leverage_final",
+            "message",
+        ]
+        .map(String::from),
+    );
+    columns
+}
+
+/// Columns of `rounds.csv`.
+pub fn trace_columns(scenario: &Scenario) -> Vec<String> {
+    let mut columns: Vec<String> = ["run_id", "track", "round", "offerer"]
+        .map(String::from)
+        .to_vec();
+    columns.extend(scenario.issues.iter().map(|i| i.name.clone()));
+    columns.extend(
+        scenario
+            .agents
+            .iter()
+            .map(|a| format!("utility_{}", a.name)),
+    );
+    columns.push("response".to_string());
+    columns
+}
+
+/// Appends the run columns of one record to `row`.
+pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>) {
+    row.push(record.index.to_string());
+    row.push(record.seed.to_string());
+    match &record.result {
+        Ok(r) => {
+            row.push("ok".into());
+            row.push(r.outcome.name().into());
+            row.push(r.rounds.to_string());
+            row.extend(scenario.labels(&r.package));
+            row.extend(r.utilities.iter().map(f64::to_string));
+            row.push(r.start_outcome.map_or("", |o| o.name()).into());
+            for x in [
+                r.threat,
+                r.oil_price_final,
+                r.oil_price_mean,
+                r.leverage_final,
+            ] {
+                row.push(x.to_string());
+            }
+            row.push(String::new());
+        }
+        Err(message) => {
+            row.push("failed".into());
+            let blanks = 2 + scenario.issues.len() + scenario.agents.len() + 5;
+            row.extend(std::iter::repeat_n(String::new(), blanks));
+            row.push(message.replace(['\n', '\r'], " "));
+        }
+    }
+}
+
+/// Writes one record's offers as `rounds.csv` rows.
+pub fn write_trace<W: Write>(
+    scenario: &Scenario,
+    record: &RunRecord,
+    out: &mut csv::Writer<W>,
+) -> csv::Result<()> {
+    let mut row = Vec::new();
+    for offer in &record.trace {
+        row.clear();
+        row.push(record.index.to_string());
+        row.push(offer.track.name().to_string());
+        row.push(offer.round.to_string());
+        row.push(scenario.agents[offer.offerer].name.clone());
+        row.extend(scenario.labels(&offer.package));
+        row.extend(offer.utilities.iter().map(f64::to_string));
+        row.push(offer.response.name().to_string());
+        out.write_record(&row)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! Seeds: every run's random stream is derived from (master seed, design point,
+//! replicate) alone, so results never depend on threads, chunking or shards.
+
+/// SplitMix64's finaliser: a bijective, well-mixed map of 64-bit words.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The seed of one run: `mix(mix(mix(master) ^ point) ^ replicate)`.
+/// `detente run` uses point 0.
+pub fn run_seed(master: u64, point: u64, replicate: u64) -> u64 {
+    mix(mix(mix(master) ^ point) ^ replicate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn seeds_differ_across_points_and_replicates() {
+        let seeds: HashSet<u64> = (0..100)
+            .flat_map(|p| (0..100).map(move |r| run_seed(42, p, r)))
+            .collect();
+        assert_eq!(seeds.len(), 10_000);
+        assert_ne!(run_seed(1, 0, 0), run_seed(2, 0, 0));
+        assert_ne!(run_seed(1, 0, 1), run_seed(1, 1, 0));
+    }
+
+    #[test]
+    fn seeds_are_stable_across_releases() {
+        // Changing the derivation would silently change every published dataset.
+        assert_eq!(run_seed(0, 0, 0), 0x0BA4_8A55_C5EA_8D0B);
+    }
+}

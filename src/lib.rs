@@ -1,0 +1,16 @@
+//! detente: an agent-based model of the 2007 US–Russia negotiation over missile
+//! defence in Europe, run as reproducible Monte Carlo experiments.
+//!
+//! Data walks one way: a TOML config is parsed and validated into a
+//! [`model::Scenario`] ([`config`]); the [`engine`] runs it in parallel, in
+//! order; [`data`] writes the datasets; [`commands`] are what the CLI calls.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod data;
+pub mod engine;
+pub mod error;
+pub mod model;
+
+pub use error::Error;

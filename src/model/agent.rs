@@ -1,0 +1,224 @@
+//! Agents: their roles, their utility over security, influence and oil-revenue
+//! leverage, and the environment's pull on both.
+//!
+//! An agent's *value* of a package is linear in the issue positions:
+//!
+//! ```text
+//! a_k(p) = base_k + Σ_i (effect_ik(p_i) + θ · threat_effect_ik(p_i))    (attribute k)
+//! v(p)   = Σ_k w_k a_k(p) + w_oil · oil_exposure · (2ℓ − 1)
+//! u(p)   = clamp(v(p), 0, 1) ^ risk
+//! ```
+//!
+//! where θ is the perceived threat and ℓ the oil leverage (see
+//! `environment`). Because `u` is a monotone transform of `v`, orderings of
+//! packages are computed on `v` and the power is taken only where a utility
+//! value is reported or compared with a level.
+
+use super::strategy::Strategy;
+
+/// The three attributes every utility is defined over.
+pub const ATTRIBUTES: [&str; 3] = ["security", "influence", "oil"];
+
+/// What an agent does in the negotiation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    /// Makes the offers (the United States).
+    Proposer,
+    /// Answers and counter-offers (Russia).
+    Opponent,
+    /// Must consent to deployment on its soil: `soil` lists issue indices.
+    Host { soil: Vec<usize> },
+    /// Presses a negotiator (agent index `presses`) to accommodate: `pressure`
+    /// in [0, 1] is the share of that negotiator's remaining concession range
+    /// it closes at neutral oil leverage; `energy_dependence` in [0, 1] scales
+    /// it with Russia's oil leverage.
+    Ally {
+        presses: usize,
+        pressure: f64,
+        energy_dependence: f64,
+    },
+}
+
+impl Role {
+    /// The role's name as written in configs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Proposer => "proposer",
+            Role::Opponent => "opponent",
+            Role::Host { .. } => "host",
+            Role::Ally { .. } => "ally",
+        }
+    }
+}
+
+/// An agent's effect on one attribute from one issue, per value of the issue.
+pub type EffectTable = Vec<[f64; 3]>;
+
+/// A validated agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agent {
+    pub name: String,
+    pub role: Role,
+    /// Attribute weights, normalised to sum to 1.
+    pub weights: [f64; 3],
+    /// Attribute levels before any package or environment effect.
+    pub base: [f64; 3],
+    /// Per issue, per value: change in each attribute.
+    pub effects: Vec<EffectTable>,
+    /// Per issue, per value: change in each attribute per unit of threat θ.
+    pub threat_effects: Vec<EffectTable>,
+    /// Shift of the oil attribute per unit of (2ℓ − 1).
+    pub oil_exposure: f64,
+    /// Risk exponent ρ > 0: u = v^ρ (ρ < 1 risk-averse, 1 neutral, > 1 risk-seeking).
+    pub risk: f64,
+    /// Reservation utility at neutral oil leverage, in [0, 1].
+    pub reservation: f64,
+    /// Shift of the reservation utility per unit of (2ℓ − 1).
+    pub reservation_oil: f64,
+    /// Per-round discount factor δ in (0, 1].
+    pub discount: f64,
+    pub strategy: Strategy,
+}
+
+impl Agent {
+    /// Per issue, per value: the value contribution `Σ_k w_k (effect + θ · threat_effect)`.
+    pub fn value_terms(&self, threat: f64) -> Vec<Vec<f64>> {
+        self.effects
+            .iter()
+            .zip(&self.threat_effects)
+            .map(|(effect, threat_effect)| {
+                effect
+                    .iter()
+                    .zip(threat_effect)
+                    .map(|(e, t)| {
+                        (0..3)
+                            .map(|k| self.weights[k] * (e[k] + threat * t[k]))
+                            .sum()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The weighted base level `Σ_k w_k base_k`.
+    pub fn base_value(&self) -> f64 {
+        (0..3).map(|k| self.weights[k] * self.base[k]).sum()
+    }
+
+    /// Value shift from oil leverage ℓ (same for every package).
+    pub fn oil_shift(&self, leverage: f64) -> f64 {
+        self.weights[2] * self.oil_exposure * (2.0 * leverage - 1.0)
+    }
+
+    /// Reservation utility at oil leverage ℓ, kept in [0, 1].
+    pub fn reservation_at(&self, leverage: f64) -> f64 {
+        (self.reservation + self.reservation_oil * (2.0 * leverage - 1.0)).clamp(0.0, 1.0)
+    }
+
+    /// Utility of a (shifted) value: `clamp(v, 0, 1)^ρ`.
+    pub fn utility_of_value(&self, value: f64) -> f64 {
+        let v = value.clamp(0.0, 1.0);
+        if self.risk == 1.0 {
+            v
+        } else {
+            v.powf(self.risk)
+        }
+    }
+
+    /// The value at or above which the utility reaches `utility` (inverse of
+    /// [`Agent::utility_of_value`] on [0, 1]).
+    pub fn value_for_utility(&self, utility: f64) -> f64 {
+        let u = utility.clamp(0.0, 1.0);
+        if self.risk == 1.0 {
+            u
+        } else {
+            u.powf(1.0 / self.risk)
+        }
+    }
+
+    /// Value of a single package (used for agents whose whole table is not needed).
+    pub fn value_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
+        // Same order of additions as `Subspace::sums` over `value_terms`, so a
+        // package's value is bit-identical whichever way it is computed.
+        let mut v = self.base_value();
+        for (i, &value) in package.iter().enumerate() {
+            let (e, t) = (
+                self.effects[i][value as usize],
+                self.threat_effects[i][value as usize],
+            );
+            v += (0..3)
+                .map(|k| self.weights[k] * (e[k] + threat * t[k]))
+                .sum::<f64>();
+        }
+        v + self.oil_shift(leverage)
+    }
+
+    /// Utility of a single package in the given environment.
+    pub fn utility_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
+        self.utility_of_value(self.value_of(package, threat, leverage))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::strategy::Strategy;
+
+    pub(crate) fn agent(risk: f64) -> Agent {
+        Agent {
+            name: "a".into(),
+            role: Role::Proposer,
+            weights: [0.5, 0.25, 0.25],
+            base: [0.2, 0.4, 0.4],
+            effects: vec![vec![[0.0; 3], [0.4, 0.0, 0.0]]],
+            threat_effects: vec![vec![[0.0; 3], [0.2, 0.0, 0.0]]],
+            oil_exposure: 0.4,
+            risk,
+            reservation: 0.3,
+            reservation_oil: 0.2,
+            discount: 1.0,
+            strategy: Strategy::TimeDependent {
+                beta: 1.0,
+                kappa: 0.0,
+            },
+        }
+    }
+
+    #[test]
+    fn value_is_weighted_sum_of_attributes() {
+        let a = agent(1.0);
+        // base: 0.5*0.2 + 0.25*0.4 + 0.25*0.4 = 0.3; package adds 0.5*(0.4 + 0.5*0.2) = 0.25
+        let v = a.value_of(&[1], 0.5, 0.5);
+        assert!((v - 0.55).abs() < 1e-12);
+        // high leverage raises the oil attribute: 0.25 * 0.4 * (2*0.75 - 1) = 0.05
+        let v = a.value_of(&[1], 0.5, 0.75);
+        assert!((v - 0.60).abs() < 1e-12);
+    }
+
+    #[test]
+    fn risk_exponent_bends_utility_and_inverts() {
+        let a = agent(0.5);
+        assert!((a.utility_of_value(0.25) - 0.5).abs() < 1e-12);
+        assert!((a.value_for_utility(0.5) - 0.25).abs() < 1e-12);
+        assert_eq!(a.utility_of_value(1.7), 1.0);
+        assert_eq!(a.utility_of_value(-0.2), 0.0);
+    }
+
+    #[test]
+    fn reservation_follows_leverage_within_unit_interval() {
+        let a = agent(1.0);
+        assert!((a.reservation_at(0.5) - 0.3).abs() < 1e-12);
+        assert!((a.reservation_at(1.0) - 0.5).abs() < 1e-12);
+        let mut b = a.clone();
+        b.reservation_oil = 5.0;
+        assert_eq!(b.reservation_at(1.0), 1.0);
+    }
+
+    #[test]
+    fn value_terms_agree_with_value_of() {
+        let a = agent(1.0);
+        let terms = a.value_terms(0.3);
+        let via_terms = a.base_value() + a.oil_shift(0.6) + terms[0][1];
+        assert!((via_terms - a.value_of(&[1], 0.3, 0.6)).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,19 @@
+//! The negotiation model: pure code, no files, no clock, no global RNG.
+
+pub mod agent;
+pub mod environment;
+pub mod frontier;
+pub mod issue;
+pub mod outcome;
+pub mod protocol;
+pub mod run;
+pub mod scenario;
+pub mod strategy;
+
+pub use agent::{ATTRIBUTES, Agent, Role};
+pub use environment::{Environment, EnvironmentDraw, OilModel, ThreatModel};
+pub use issue::{Issue, IssueKind, Package, Subspace};
+pub use outcome::{OfferRecord, Outcome, Response, RunResult, TrackName};
+pub use run::{Model, Scratch};
+pub use scenario::{Linkage, Protocol, ProtocolKind, Scenario};
+pub use strategy::Strategy;

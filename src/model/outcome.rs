@@ -1,0 +1,112 @@
+//! What a run produces: the outcome, the final package, utilities, and an
+//! optional trace of every offer.
+
+use super::issue::Package;
+
+/// How a negotiation (or one of its tracks) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Proposer and opponent agreed (and the hosts did not veto).
+    Agreement,
+    /// No agreement; the proposer deployed with the hosts' consent.
+    Unilateral,
+    /// No agreement and no deployment.
+    StatusQuo,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Agreement, Outcome::Unilateral, Outcome::StatusQuo];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Agreement => "agreement",
+            Outcome::Unilateral => "unilateral",
+            Outcome::StatusQuo => "status_quo",
+        }
+    }
+}
+
+/// The answer to one offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Response {
+    Accept,
+    Reject,
+    /// The receiver would accept but a host vetoes the deployment terms.
+    Veto,
+    /// Zeuthen: the offerer concedes in the next round.
+    Concede,
+    /// Zeuthen: the offerer holds its offer.
+    Hold,
+}
+
+impl Response {
+    pub fn name(self) -> &'static str {
+        match self {
+            Response::Accept => "accept",
+            Response::Reject => "reject",
+            Response::Veto => "veto",
+            Response::Concede => "concede",
+            Response::Hold => "hold",
+        }
+    }
+}
+
+/// Which negotiation track an offer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackName {
+    /// The missile-defence package (with START when linked).
+    Main,
+    /// START renewal on its own track.
+    Start,
+}
+
+impl TrackName {
+    pub fn name(self) -> &'static str {
+        match self {
+            TrackName::Main => "main",
+            TrackName::Start => "start",
+        }
+    }
+}
+
+/// One offer in a trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferRecord {
+    pub track: TrackName,
+    pub round: u32,
+    /// Index of the agent that made the offer.
+    pub offerer: usize,
+    pub package: Package,
+    /// Every agent's utility of the offered package in that round.
+    pub utilities: Vec<f64>,
+    pub response: Response,
+}
+
+/// The result of one track of a negotiation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackResult {
+    pub outcome: Outcome,
+    /// Round in which the track ended (the deadline on breakdown).
+    pub rounds: u32,
+    pub package: Package,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    pub outcome: Outcome,
+    pub rounds: u32,
+    pub package: Package,
+    /// Every agent's utility of the final package, in the concluding round.
+    pub utilities: Vec<f64>,
+    /// Outcome of the START question: the main outcome when linked, the START
+    /// track's own outcome when separate, `None` without a START issue.
+    pub start_outcome: Option<Outcome>,
+    pub threat: f64,
+    /// Oil price in the concluding round.
+    pub oil_price_final: f64,
+    /// Mean oil price over the rounds played.
+    pub oil_price_mean: f64,
+    /// Russia's oil leverage in the concluding round.
+    pub leverage_final: f64,
+}

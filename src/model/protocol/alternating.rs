@@ -1,0 +1,85 @@
+//! Alternating offers with a deadline.
+//!
+//! Each round the proposer offers; the opponent accepts or counter-offers; the
+//! proposer accepts the counter-offer unless a host vetoes it. An agent accepts
+//! an offer worth at least its reservation utility and at least δ times what it
+//! would itself demand next (it would gain that one round later at the earliest).
+//! After the last round the breakdown outcome applies.
+
+use super::{Context, offer_for_first, offer_for_second};
+use crate::model::outcome::{OfferRecord, Response, TrackResult};
+use crate::model::run::record;
+use crate::model::strategy::{Aspiration, normalised_time};
+
+pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>) -> TrackResult {
+    let (pf, of) = (context.proposer_frontier, context.opponent_frontier);
+    if pf.is_empty() || of.is_empty() {
+        return context.breakdown();
+    }
+    let agents = &context.scenario.agents;
+    let (p, o) = (context.proposer, context.opponent);
+    let (proposer, opponent) = (&agents[p], &agents[o]);
+    let deadline = context.scenario.protocol.deadline_rounds;
+    let mut proposer_aspiration = Aspiration::new(&proposer.strategy);
+    let mut opponent_aspiration = Aspiration::new(&opponent.strategy);
+
+    for round in 1..=deadline {
+        let leverage = context.draw.leverage_at(round);
+        let t = normalised_time(round, deadline);
+        let (proposer_shift, opponent_shift) =
+            (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
+        let (proposer_floor, opponent_floor) = (
+            proposer.reservation_at(leverage),
+            opponent.reservation_at(leverage),
+        );
+        let proposer_best = proposer.utility_of_value(pf[0].first + proposer_shift);
+        let opponent_best = opponent.utility_of_value(of[of.len() - 1].second + opponent_shift);
+        let (proposer_pressure, opponent_pressure) =
+            (context.pressure(p, leverage), context.pressure(o, leverage));
+
+        // The proposer offers; the opponent answers.
+        let demand =
+            proposer_aspiration.target(t, proposer_best, proposer_floor, proposer_pressure);
+        let offer = offer_for_first(pf, proposer, proposer_shift, demand);
+        let worth = opponent.utility_of_value(offer.second + opponent_shift);
+        opponent_aspiration.observe(worth);
+        let counter_demand =
+            opponent_aspiration.target(t, opponent_best, opponent_floor, opponent_pressure);
+        let accepted = worth >= opponent_floor && worth >= opponent.discount * counter_demand;
+        let response = if accepted {
+            Response::Accept
+        } else {
+            Response::Reject
+        };
+        record(context, &mut trace, round, p, offer.index, response);
+        if accepted {
+            return context.agreement(offer.index, round);
+        }
+
+        // The opponent counter-offers; the proposer answers, subject to the hosts.
+        let counter = offer_for_second(of, opponent, opponent_shift, counter_demand);
+        let worth = proposer.utility_of_value(counter.first + proposer_shift);
+        proposer_aspiration.observe(worth);
+        let next_demand = if round < deadline {
+            proposer_aspiration.target(
+                normalised_time(round + 1, deadline),
+                proposer_best,
+                proposer_floor,
+                proposer_pressure,
+            )
+        } else {
+            proposer_floor
+        };
+        let acceptable = worth >= proposer_floor && worth >= proposer.discount * next_demand;
+        let response = match (acceptable, context.host_ok[counter.index as usize]) {
+            (false, _) => Response::Reject,
+            (true, false) => Response::Veto,
+            (true, true) => Response::Accept,
+        };
+        record(context, &mut trace, round, o, counter.index, response);
+        if response == Response::Accept {
+            return context.agreement(counter.index, round);
+        }
+    }
+    context.breakdown()
+}

@@ -1,0 +1,317 @@
+//! One run: draw the environment, negotiate each track, assemble the result.
+//!
+//! [`Model`] holds what does not change between runs of a scenario (the
+//! tracks' package spaces, which packages touch each host's soil); a run
+//! computes every party's value of every package for its drawn threat, builds
+//! the two-party frontiers the offers are chosen from, and hands them to the
+//! protocol.
+
+use super::agent::{Agent, Role};
+use super::environment::EnvironmentDraw;
+use super::frontier::{FrontierPoint, order_by_first, sweep};
+use super::issue::{Package, Subspace};
+use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
+use super::protocol;
+use super::scenario::{Linkage, ProtocolKind, Scenario};
+
+/// A scenario prepared for many runs.
+#[derive(Debug, Clone)]
+pub struct Model {
+    scenario: Scenario,
+    tracks: Vec<TrackSpec>,
+    proposer: usize,
+    opponent: usize,
+    hosts: Vec<usize>,
+}
+
+/// A negotiation track: the packages it ranges over and its breakdown outcome.
+#[derive(Debug, Clone)]
+struct TrackSpec {
+    name: TrackName,
+    space: Subspace,
+    /// Per host (in `Model::hosts` order), per package: does it deploy on the host's soil?
+    touches: Vec<Vec<bool>>,
+    status_quo: Package,
+    /// The proposer's unilateral package, if breakdown may lead to one.
+    unilateral: Option<Package>,
+}
+
+/// Reusable per-thread buffers, so a run allocates almost nothing.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    proposer_values: Vec<f64>,
+    opponent_values: Vec<f64>,
+    host_values: Vec<f64>,
+    host_ok: Vec<bool>,
+    order: Vec<u32>,
+    proposer_frontier: Vec<FrontierPoint>,
+    opponent_frontier: Vec<FrontierPoint>,
+}
+
+impl Model {
+    /// Prepares a validated scenario.
+    pub fn new(scenario: Scenario) -> Model {
+        let proposer = scenario.proposer();
+        let opponent = scenario.opponent();
+        let hosts: Vec<usize> = (0..scenario.agents.len())
+            .filter(|&i| matches!(scenario.agents[i].role, Role::Host { .. }))
+            .collect();
+        let protocol = &scenario.protocol;
+        let status_quo = protocol.status_quo.clone();
+        let mut tracks = Vec::new();
+        match (protocol.start_linkage, protocol.start_issue) {
+            (Linkage::Separate, Some(start)) => {
+                let mut unilateral = protocol.unilateral.clone();
+                unilateral[start] = status_quo[start];
+                let mut allowed = Subspace::full(&scenario.issues).allowed().to_vec();
+                allowed[start] = vec![status_quo[start]];
+                tracks.push(track(
+                    &scenario,
+                    &hosts,
+                    TrackName::Main,
+                    Subspace::new(allowed),
+                    Some(unilateral),
+                ));
+                let mut allowed: Vec<Vec<u32>> = status_quo.iter().map(|&v| vec![v]).collect();
+                allowed[start] = (0..scenario.issues[start].value_count() as u32).collect();
+                tracks.push(track(
+                    &scenario,
+                    &hosts,
+                    TrackName::Start,
+                    Subspace::new(allowed),
+                    None,
+                ));
+            }
+            _ => tracks.push(track(
+                &scenario,
+                &hosts,
+                TrackName::Main,
+                Subspace::full(&scenario.issues),
+                Some(protocol.unilateral.clone()),
+            )),
+        }
+        Model {
+            scenario,
+            tracks,
+            proposer,
+            opponent,
+            hosts,
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Runs one negotiation with the environment drawn from `seed`.
+    pub fn simulate(
+        &self,
+        seed: u64,
+        scratch: &mut Scratch,
+        trace: Option<&mut Vec<OfferRecord>>,
+    ) -> RunResult {
+        let draw = self
+            .scenario
+            .environment
+            .draw(seed, self.scenario.protocol.deadline_rounds);
+        self.simulate_in(&draw, scratch, trace)
+    }
+
+    /// Runs one negotiation in a given environment.
+    pub fn simulate_in(
+        &self,
+        draw: &EnvironmentDraw,
+        scratch: &mut Scratch,
+        mut trace: Option<&mut Vec<OfferRecord>>,
+    ) -> RunResult {
+        let main = self.negotiate(&self.tracks[0], draw, scratch, trace.as_deref_mut());
+        let start_issue = self.scenario.protocol.start_issue;
+        let (package, start_outcome) = match (self.tracks.get(1), start_issue) {
+            (Some(spec), Some(start)) => {
+                let start_track = self.negotiate(spec, draw, scratch, trace);
+                let mut package = main.package;
+                package[start] = start_track.package[start];
+                (package, Some(start_track.outcome))
+            }
+            _ => (main.package, start_issue.map(|_| main.outcome)),
+        };
+        let leverage = draw.leverage_at(main.rounds);
+        let utilities = self
+            .scenario
+            .agents
+            .iter()
+            .map(|a| a.utility_of(&package, draw.threat, leverage))
+            .collect();
+        let played = &draw.oil_prices[..(main.rounds as usize).clamp(1, draw.oil_prices.len())];
+        RunResult {
+            outcome: main.outcome,
+            rounds: main.rounds,
+            package,
+            utilities,
+            start_outcome,
+            threat: draw.threat,
+            oil_price_final: draw.price_at(main.rounds),
+            oil_price_mean: played.iter().sum::<f64>() / played.len() as f64,
+            leverage_final: leverage,
+        }
+    }
+
+    fn negotiate(
+        &self,
+        spec: &TrackSpec,
+        draw: &EnvironmentDraw,
+        scratch: &mut Scratch,
+        trace: Option<&mut Vec<OfferRecord>>,
+    ) -> TrackResult {
+        let agents = &self.scenario.agents;
+        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
+        let threat = draw.threat;
+        let opening = draw.leverage_at(1);
+        values(proposer, &spec.space, threat, &mut scratch.proposer_values);
+        values(opponent, &spec.space, threat, &mut scratch.opponent_values);
+
+        // Hosts state their terms at the outset: a package that deploys on a
+        // host's soil and leaves the host below its reservation is vetoed.
+        scratch.host_ok.clear();
+        scratch.host_ok.resize(spec.space.size(), true);
+        for (k, &h) in self.hosts.iter().enumerate() {
+            let host = &agents[h];
+            values(host, &spec.space, threat, &mut scratch.host_values);
+            let (shift, floor) = (
+                host.oil_shift(opening),
+                host.value_for_utility(host.reservation_at(opening)),
+            );
+            for ((ok, &touches), &v) in scratch
+                .host_ok
+                .iter_mut()
+                .zip(&spec.touches[k])
+                .zip(&scratch.host_values)
+            {
+                if touches && (v + shift).clamp(0.0, 1.0) < floor {
+                    *ok = false;
+                }
+            }
+        }
+
+        order_by_first(
+            &scratch.proposer_values,
+            &scratch.opponent_values,
+            &mut scratch.order,
+        );
+        let host_ok = &scratch.host_ok;
+        sweep(
+            &scratch.order,
+            &scratch.proposer_values,
+            &scratch.opponent_values,
+            |i| host_ok[i],
+            &mut scratch.proposer_frontier,
+        );
+        sweep(
+            &scratch.order,
+            &scratch.proposer_values,
+            &scratch.opponent_values,
+            |_| true,
+            &mut scratch.opponent_frontier,
+        );
+
+        let breakdown = match &spec.unilateral {
+            Some(unilateral) if self.hosts_consent(unilateral, threat, opening) => {
+                (Outcome::Unilateral, unilateral.clone())
+            }
+            _ => (Outcome::StatusQuo, spec.status_quo.clone()),
+        };
+        let context = protocol::Context {
+            scenario: &self.scenario,
+            proposer: self.proposer,
+            opponent: self.opponent,
+            track: spec.name,
+            space: &spec.space,
+            draw,
+            host_ok: &scratch.host_ok,
+            proposer_frontier: &scratch.proposer_frontier,
+            opponent_frontier: &scratch.opponent_frontier,
+            breakdown,
+        };
+        match self.scenario.protocol.kind {
+            ProtocolKind::Alternating => protocol::alternating::negotiate(&context, trace),
+            ProtocolKind::Zeuthen => protocol::zeuthen::negotiate(&context, trace),
+        }
+    }
+
+    /// Whether every host whose soil `package` deploys on accepts it.
+    fn hosts_consent(&self, package: &[u32], threat: f64, leverage: f64) -> bool {
+        let status_quo = &self.scenario.protocol.status_quo;
+        self.hosts.iter().all(|&h| {
+            let host = &self.scenario.agents[h];
+            !touches_soil(host, package, status_quo)
+                || host.utility_of(package, threat, leverage) >= host.reservation_at(leverage)
+        })
+    }
+}
+
+/// Every package's value to `agent` (before the round's oil shift).
+fn values(agent: &Agent, space: &Subspace, threat: f64, out: &mut Vec<f64>) {
+    space.sums(agent.base_value(), &agent.value_terms(threat), out);
+}
+
+/// Whether a package deploys on a host's soil: some soil issue differs from the status quo.
+fn touches_soil(host: &Agent, package: &[u32], status_quo: &[u32]) -> bool {
+    match &host.role {
+        Role::Host { soil } => soil.iter().any(|&i| package[i] != status_quo[i]),
+        _ => false,
+    }
+}
+
+fn track(
+    scenario: &Scenario,
+    hosts: &[usize],
+    name: TrackName,
+    space: Subspace,
+    unilateral: Option<Package>,
+) -> TrackSpec {
+    let status_quo = scenario.protocol.status_quo.clone();
+    let touches = hosts
+        .iter()
+        .map(|&h| {
+            (0..space.size())
+                .map(|p| touches_soil(&scenario.agents[h], &space.package(p), &status_quo))
+                .collect()
+        })
+        .collect();
+    TrackSpec {
+        name,
+        space,
+        touches,
+        status_quo,
+        unilateral,
+    }
+}
+
+/// Appends an offer to the trace with every agent's utility of it in `round`.
+pub(crate) fn record(
+    context: &protocol::Context<'_>,
+    trace: &mut Option<&mut Vec<OfferRecord>>,
+    round: u32,
+    offerer: usize,
+    index: u32,
+    response: Response,
+) {
+    if let Some(trace) = trace {
+        let package = context.space.package(index as usize);
+        let leverage = context.draw.leverage_at(round);
+        let utilities = context
+            .scenario
+            .agents
+            .iter()
+            .map(|a| a.utility_of(&package, context.draw.threat, leverage))
+            .collect();
+        trace.push(OfferRecord {
+            track: context.track,
+            round,
+            offerer,
+            package,
+            utilities,
+            response,
+        });
+    }
+}
