@@ -101,7 +101,7 @@ pub fn describe(s: &Scenario) -> String {
             w,
             "             u(status quo) {:.3}, u(unilateral) {:.3}",
             a.utility_of(&s.protocol.status_quo, threat, leverage),
-            a.utility_of(&s.protocol.unilateral, threat, leverage)
+            a.utility_of_outcome(&s.protocol.unilateral, true, threat, leverage)
         );
     }
     let threat = match s.environment.threat {

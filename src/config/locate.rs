@@ -41,28 +41,26 @@ pub fn find(text: &str, path: &str) -> Option<Location> {
 /// Dotted path of the innermost key whose key or value contains `offset`.
 pub fn path_at(text: &str, offset: usize) -> Option<String> {
     let root = DeTable::parse(text).ok()?;
-    let mut table = root.get_ref();
-    let mut path: Vec<String> = Vec::new();
-    'descend: loop {
-        for (key, value) in table.iter() {
-            if key.span().contains(&offset) {
-                path.push(key.get_ref().to_string());
-                break 'descend;
-            }
-            if value.span().contains(&offset) {
-                path.push(key.get_ref().to_string());
-                match value.get_ref() {
-                    DeValue::Table(inner) => {
-                        table = inner;
-                        continue 'descend;
-                    }
-                    _ => break 'descend,
-                }
-            }
+    let mut path = Vec::new();
+    innermost(root.get_ref(), offset, &mut path).then(|| path.join("."))
+}
+
+/// Depth-first: tables written as `[a.b]` headers have spans that do not
+/// cover their keys, so every table is searched, deepest match first.
+fn innermost(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+    for (key, value) in table.iter() {
+        path.push(key.get_ref().to_string());
+        if let DeValue::Table(inner) = value.get_ref()
+            && innermost(inner, offset, path)
+        {
+            return true;
         }
-        break;
+        if key.span().contains(&offset) || value.span().contains(&offset) {
+            return true;
+        }
+        path.pop();
     }
-    (!path.is_empty()).then(|| path.join("."))
+    false
 }
 
 /// The candidate nearest to `name` by edit distance, if it is close enough to

@@ -56,6 +56,8 @@ pub struct RawAgent {
     pub threat_effects: IndexMap<String, RawEffects>,
     #[serde(default)]
     pub oil_exposure: f64,
+    #[serde(default)]
+    pub unilateral_effects: RawAttributes,
     #[serde(default = "one")]
     pub risk: f64,
     pub reservation: f64,

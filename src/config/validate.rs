@@ -260,6 +260,7 @@ fn agent(
     c.identifier(&key, name)?;
     let mut weights = [0.0; 3];
     let mut base = [0.0; 3];
+    let mut unilateral_effects = [0.0; 3];
     for k in 0..3 {
         weights[k] = c.range(
             &format!("{key}.weights.{}", ATTRIBUTES[k]),
@@ -272,6 +273,10 @@ fn agent(
             raw.base.values()[k],
             0.0,
             1.0,
+        )?;
+        unilateral_effects[k] = c.finite(
+            &format!("{key}.unilateral_effects.{}", ATTRIBUTES[k]),
+            raw.unilateral_effects.values()[k],
         )?;
     }
     let total: f64 = weights.iter().sum();
@@ -391,6 +396,7 @@ fn agent(
         effects,
         threat_effects,
         oil_exposure: c.finite(&format!("{key}.oil_exposure"), raw.oil_exposure)?,
+        unilateral_effects,
         risk: c.above(&format!("{key}.risk"), raw.risk, 0.0)?,
         reservation: c.range(&format!("{key}.reservation"), raw.reservation, 0.0, 1.0)?,
         reservation_oil: c.finite(&format!("{key}.reservation_oil"), raw.reservation_oil)?,

@@ -69,6 +69,9 @@ pub struct Agent {
     pub threat_effects: Vec<EffectTable>,
     /// Shift of the oil attribute per unit of (2ℓ − 1).
     pub oil_exposure: f64,
+    /// Change in each attribute when the breakdown outcome is imposed
+    /// unilaterally (countermeasures, alliance strain), on top of the package.
+    pub unilateral_effects: [f64; 3],
     /// Risk exponent ρ > 0: u = v^ρ (ρ < 1 risk-averse, 1 neutral, > 1 risk-seeking).
     pub risk: f64,
     /// Reservation utility at neutral oil leverage, in [0, 1].
@@ -108,6 +111,13 @@ impl Agent {
     /// Value shift from oil leverage ℓ (same for every package).
     pub fn oil_shift(&self, leverage: f64) -> f64 {
         self.weights[2] * self.oil_exposure * (2.0 * leverage - 1.0)
+    }
+
+    /// Value shift of an imposed (unilateral) outcome: `Σ_k w_k unilateral_effect_k`.
+    pub fn unilateral_shift(&self) -> f64 {
+        (0..3)
+            .map(|k| self.weights[k] * self.unilateral_effects[k])
+            .sum()
     }
 
     /// Reservation utility at oil leverage ℓ, kept in [0, 1].
@@ -153,6 +163,22 @@ impl Agent {
         v + self.oil_shift(leverage)
     }
 
+    /// Utility of an outcome: the package, plus the unilateral effects when it was imposed.
+    pub fn utility_of_outcome(
+        &self,
+        package: &[u32],
+        imposed: bool,
+        threat: f64,
+        leverage: f64,
+    ) -> f64 {
+        let shift = if imposed {
+            self.unilateral_shift()
+        } else {
+            0.0
+        };
+        self.utility_of_value(self.value_of(package, threat, leverage) + shift)
+    }
+
     /// Utility of a single package in the given environment.
     pub fn utility_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
         self.utility_of_value(self.value_of(package, threat, leverage))
@@ -173,6 +199,7 @@ mod tests {
             effects: vec![vec![[0.0; 3], [0.4, 0.0, 0.0]]],
             threat_effects: vec![vec![[0.0; 3], [0.2, 0.0, 0.0]]],
             oil_exposure: 0.4,
+            unilateral_effects: [-0.1, 0.0, 0.0],
             risk,
             reservation: 0.3,
             reservation_oil: 0.2,
@@ -193,6 +220,11 @@ mod tests {
         // high leverage raises the oil attribute: 0.25 * 0.4 * (2*0.75 - 1) = 0.05
         let v = a.value_of(&[1], 0.5, 0.75);
         assert!((v - 0.60).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unilateral_shift_is_weighted() {
+        assert!((agent(1.0).unilateral_shift() + 0.05).abs() < 1e-12);
     }
 
     #[test]

@@ -17,3 +17,6 @@ pub use outcome::{OfferRecord, Outcome, Response, RunResult, TrackName};
 pub use run::{Model, Scratch};
 pub use scenario::{Linkage, Protocol, ProtocolKind, Scenario};
 pub use strategy::Strategy;
+
+#[cfg(test)]
+mod tests;

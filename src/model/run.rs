@@ -136,11 +136,12 @@ impl Model {
             _ => (main.package, start_issue.map(|_| main.outcome)),
         };
         let leverage = draw.leverage_at(main.rounds);
+        let imposed = main.outcome == Outcome::Unilateral;
         let utilities = self
             .scenario
             .agents
             .iter()
-            .map(|a| a.utility_of(&package, draw.threat, leverage))
+            .map(|a| a.utility_of_outcome(&package, imposed, draw.threat, leverage))
             .collect();
         let played = &draw.oil_prices[..(main.rounds as usize).clamp(1, draw.oil_prices.len())];
         RunResult {
@@ -231,6 +232,7 @@ impl Model {
             proposer_frontier: &scratch.proposer_frontier,
             opponent_frontier: &scratch.opponent_frontier,
             breakdown,
+            reservations_bind: spec.name == TrackName::Main,
         };
         match self.scenario.protocol.kind {
             ProtocolKind::Alternating => protocol::alternating::negotiate(&context, trace),
@@ -244,7 +246,8 @@ impl Model {
         self.hosts.iter().all(|&h| {
             let host = &self.scenario.agents[h];
             !touches_soil(host, package, status_quo)
-                || host.utility_of(package, threat, leverage) >= host.reservation_at(leverage)
+                || host.utility_of_outcome(package, true, threat, leverage)
+                    >= host.reservation_at(leverage)
         })
     }
 }

@@ -28,36 +28,43 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
         let t = normalised_time(round, deadline);
         let (proposer_shift, opponent_shift) =
             (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
-        let (proposer_floor, opponent_floor) = (
-            proposer.reservation_at(leverage),
-            opponent.reservation_at(leverage),
-        );
+        let (proposer_floor, opponent_floor) =
+            (context.floor(p, leverage), context.floor(o, leverage));
         let proposer_best = proposer.utility_of_value(pf[0].first + proposer_shift);
         let opponent_best = opponent.utility_of_value(of[of.len() - 1].second + opponent_shift);
         let (proposer_pressure, opponent_pressure) =
             (context.pressure(p, leverage), context.pressure(o, leverage));
 
-        // The proposer offers; the opponent answers.
-        let demand =
-            proposer_aspiration.target(t, proposer_best, proposer_floor, proposer_pressure);
-        let offer = offer_for_first(pf, proposer, proposer_shift, demand);
-        let worth = opponent.utility_of_value(offer.second + opponent_shift);
-        opponent_aspiration.observe(worth);
-        let counter_demand =
-            opponent_aspiration.target(t, opponent_best, opponent_floor, opponent_pressure);
-        let accepted = worth >= opponent_floor && worth >= opponent.discount * counter_demand;
-        let response = if accepted {
-            Response::Accept
-        } else {
-            Response::Reject
-        };
-        record(context, &mut trace, round, p, offer.index, response);
-        if accepted {
-            return context.agreement(offer.index, round);
+        // The proposer offers, unless nothing it may offer reaches its floor;
+        // the opponent answers.
+        if proposer_best >= proposer_floor {
+            let demand =
+                proposer_aspiration.target(t, proposer_best, proposer_floor, proposer_pressure);
+            let offer = offer_for_first(pf, proposer, proposer_shift, demand);
+            let worth = opponent.utility_of_value(offer.second + opponent_shift);
+            opponent_aspiration.observe(worth);
+            let next_demand =
+                opponent_aspiration.target(t, opponent_best, opponent_floor, opponent_pressure);
+            let accepted = worth >= opponent_floor && worth >= opponent.discount * next_demand;
+            let response = if accepted {
+                Response::Accept
+            } else {
+                Response::Reject
+            };
+            record(context, &mut trace, round, p, offer.index, response);
+            if accepted {
+                return context.agreement(offer.index, round);
+            }
         }
 
-        // The opponent counter-offers; the proposer answers, subject to the hosts.
-        let counter = offer_for_second(of, opponent, opponent_shift, counter_demand);
+        // The opponent counter-offers (on the same terms); the proposer
+        // answers, subject to the hosts.
+        if opponent_best < opponent_floor {
+            continue;
+        }
+        let demand =
+            opponent_aspiration.target(t, opponent_best, opponent_floor, opponent_pressure);
+        let counter = offer_for_second(of, opponent, opponent_shift, demand);
         let worth = proposer.utility_of_value(counter.first + proposer_shift);
         proposer_aspiration.observe(worth);
         let next_demand = if round < deadline {

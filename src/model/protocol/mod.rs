@@ -31,6 +31,10 @@ pub struct Context<'a> {
     pub opponent_frontier: &'a [FrontierPoint],
     /// What happens on breakdown.
     pub breakdown: (Outcome, Package),
+    /// Whether reservation utilities bind on this track. They describe the
+    /// whole deal, so a separate START track only asks each side to prefer
+    /// its result to the track's breakdown.
+    pub reservations_bind: bool,
 }
 
 impl Context<'_> {
@@ -52,6 +56,20 @@ impl Context<'_> {
             })
             .sum::<f64>()
             .clamp(0.0, 1.0)
+    }
+
+    /// The least agent `index` accepts at oil leverage ℓ: the larger of its
+    /// reservation utility (where it binds) and its utility of the breakdown outcome.
+    pub fn floor(&self, index: usize, leverage: f64) -> f64 {
+        let agent = &self.scenario.agents[index];
+        let (outcome, package) = &self.breakdown;
+        let imposed = *outcome == Outcome::Unilateral;
+        let breakdown = agent.utility_of_outcome(package, imposed, self.draw.threat, leverage);
+        if self.reservations_bind {
+            agent.reservation_at(leverage).max(breakdown)
+        } else {
+            breakdown
+        }
     }
 
     /// The breakdown result at the deadline.

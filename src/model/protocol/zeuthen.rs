@@ -26,21 +26,11 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
     let agents = &context.scenario.agents;
     let (p, o) = (context.proposer, context.opponent);
     let (proposer, opponent) = (&agents[p], &agents[o]);
-    let draw = context.draw;
-    let leverage = draw.leverage_at(1);
+    let leverage = context.draw.leverage_at(1);
     let (proposer_shift, opponent_shift) =
         (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
-    let breakdown = &context.breakdown.1;
-    let proposer_disagreement = proposer.reservation_at(leverage).max(proposer.utility_of(
-        breakdown,
-        draw.threat,
-        leverage,
-    ));
-    let opponent_disagreement = opponent.reservation_at(leverage).max(opponent.utility_of(
-        breakdown,
-        draw.threat,
-        leverage,
-    ));
+    let proposer_disagreement = context.floor(p, leverage);
+    let opponent_disagreement = context.floor(o, leverage);
 
     // Frontier order: proposer's utility falling, opponent's rising.
     let candidates: Vec<Candidate> = context
