@@ -86,21 +86,26 @@ pub struct Agent {
 impl Agent {
     /// Per issue, per value: the value contribution `Σ_k w_k (effect + θ · threat_effect)`.
     pub fn value_terms(&self, threat: f64) -> Vec<Vec<f64>> {
-        self.effects
-            .iter()
+        let mut terms = Vec::new();
+        self.value_terms_into(threat, &mut terms);
+        terms
+    }
+
+    /// [`Agent::value_terms`] into reused buffers.
+    pub fn value_terms_into(&self, threat: f64, terms: &mut Vec<Vec<f64>>) {
+        terms.resize_with(self.effects.len(), Vec::new);
+        for ((out, effect), threat_effect) in terms
+            .iter_mut()
+            .zip(&self.effects)
             .zip(&self.threat_effects)
-            .map(|(effect, threat_effect)| {
-                effect
-                    .iter()
-                    .zip(threat_effect)
-                    .map(|(e, t)| {
-                        (0..3)
-                            .map(|k| self.weights[k] * (e[k] + threat * t[k]))
-                            .sum()
-                    })
-                    .collect()
-            })
-            .collect()
+        {
+            out.clear();
+            out.extend(effect.iter().zip(threat_effect).map(|(e, t)| {
+                (0..3)
+                    .map(|k| self.weights[k] * (e[k] + threat * t[k]))
+                    .sum::<f64>()
+            }));
+        }
     }
 
     /// The weighted base level `Σ_k w_k base_k`.
@@ -148,8 +153,7 @@ impl Agent {
 
     /// Value of a single package (used for agents whose whole table is not needed).
     pub fn value_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
-        // Same order of additions as `Subspace::sums` over `value_terms`, so a
-        // package's value is bit-identical whichever way it is computed.
+        // Same order of additions as `Subspace::sums` over `value_terms`.
         let mut v = self.base_value();
         for (i, &value) in package.iter().enumerate() {
             let (e, t) = (

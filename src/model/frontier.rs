@@ -1,62 +1,70 @@
 //! Two-party Pareto frontiers by sorting, O(n log n).
 //!
-//! Packages are sorted by the first party's value (descending, ties broken by
-//! the second party's value, then by package number so the order is total) and
-//! swept once: a package is on the frontier when it gives the second party
-//! strictly more than every package before it.
+//! Points are sorted by the first party's value (descending; ties by the
+//! second party's value, then by package number, so the order is total) and
+//! swept once: a point is on the frontier when it gives the second party
+//! strictly more than every point before it.
 
-/// A package on a two-party frontier with both parties' values.
+/// A package with both parties' values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FrontierPoint {
     pub first: f64,
     pub second: f64,
     /// Package number in the space the values were computed over.
     pub index: u32,
+    /// Whether every host accepts the package's deployment terms.
+    pub hosts_accept: bool,
 }
 
-/// Package numbers ordered by `first` descending, then `second` descending, then number.
-pub fn order_by_first(first: &[f64], second: &[f64], order: &mut Vec<u32>) {
-    order.clear();
-    order.extend(0..first.len() as u32);
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        first[b]
-            .total_cmp(&first[a])
-            .then(second[b].total_cmp(&second[a]))
-            .then(a.cmp(&b))
-    });
-}
-
-/// The frontier of the packages in `order` for which `include` holds: `first`
-/// strictly decreasing, `second` strictly increasing along the result.
-pub fn sweep(
-    order: &[u32],
-    first: &[f64],
-    second: &[f64],
-    include: impl Fn(usize) -> bool,
-    out: &mut Vec<FrontierPoint>,
-) {
-    out.clear();
-    let mut best_second = f64::NEG_INFINITY;
-    for &index in order {
-        let i = index as usize;
-        if second[i] > best_second && include(i) {
-            best_second = second[i];
-            out.push(FrontierPoint {
-                first: first[i],
-                second: second[i],
-                index,
-            });
+impl FrontierPoint {
+    pub fn new(first: f64, second: f64, index: u32) -> FrontierPoint {
+        FrontierPoint {
+            first,
+            second,
+            index,
+            hosts_accept: true,
         }
     }
 }
 
-/// The frontier of all packages (convenience for callers that do not reuse buffers).
+/// Sorts by `first` descending, then `second` descending, then package number.
+pub fn sort_points(points: &mut [FrontierPoint]) {
+    points.sort_unstable_by(|a, b| {
+        b.first
+            .total_cmp(&a.first)
+            .then(b.second.total_cmp(&a.second))
+            .then(a.index.cmp(&b.index))
+    });
+}
+
+/// The frontier of the sorted points for which `include` holds: `first`
+/// strictly decreasing, `second` strictly increasing along the result.
+pub fn sweep(
+    sorted: &[FrontierPoint],
+    include: impl Fn(&FrontierPoint) -> bool,
+    out: &mut Vec<FrontierPoint>,
+) {
+    out.clear();
+    let mut best_second = f64::NEG_INFINITY;
+    for point in sorted {
+        if point.second > best_second && include(point) {
+            best_second = point.second;
+            out.push(*point);
+        }
+    }
+}
+
+/// The frontier of packages `0..n` with the given values.
 pub fn pareto_frontier(first: &[f64], second: &[f64]) -> Vec<FrontierPoint> {
-    let mut order = Vec::new();
+    let mut points: Vec<FrontierPoint> = first
+        .iter()
+        .zip(second)
+        .enumerate()
+        .map(|(i, (&a, &b))| FrontierPoint::new(a, b, i as u32))
+        .collect();
+    sort_points(&mut points);
     let mut out = Vec::new();
-    order_by_first(first, second, &mut order);
-    sweep(&order, first, second, |_| true, &mut out);
+    sweep(&points, |_| true, &mut out);
     out
 }
 

@@ -4,6 +4,7 @@ pub mod agent;
 pub mod environment;
 pub mod frontier;
 pub mod issue;
+pub mod offers;
 pub mod outcome;
 pub mod protocol;
 pub mod run;

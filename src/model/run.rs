@@ -8,8 +8,8 @@
 
 use super::agent::{Agent, Role};
 use super::environment::EnvironmentDraw;
-use super::frontier::{FrontierPoint, order_by_first, sweep};
 use super::issue::{Package, Subspace};
+use super::offers::{self, Layout, OfferBuffers};
 use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
@@ -29,8 +29,7 @@ pub struct Model {
 struct TrackSpec {
     name: TrackName,
     space: Subspace,
-    /// Per host (in `Model::hosts` order), per package: does it deploy on the host's soil?
-    touches: Vec<Vec<bool>>,
+    layout: Layout,
     status_quo: Package,
     /// The proposer's unilateral package, if breakdown may lead to one.
     unilateral: Option<Package>,
@@ -39,13 +38,7 @@ struct TrackSpec {
 /// Reusable per-thread buffers, so a run allocates almost nothing.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    proposer_values: Vec<f64>,
-    opponent_values: Vec<f64>,
-    host_values: Vec<f64>,
-    host_ok: Vec<bool>,
-    order: Vec<u32>,
-    proposer_frontier: Vec<FrontierPoint>,
-    opponent_frontier: Vec<FrontierPoint>,
+    offers: OfferBuffers,
 }
 
 impl Model {
@@ -67,7 +60,6 @@ impl Model {
                 allowed[start] = vec![status_quo[start]];
                 tracks.push(track(
                     &scenario,
-                    &hosts,
                     TrackName::Main,
                     Subspace::new(allowed),
                     Some(unilateral),
@@ -76,7 +68,6 @@ impl Model {
                 allowed[start] = (0..scenario.issues[start].value_count() as u32).collect();
                 tracks.push(track(
                     &scenario,
-                    &hosts,
                     TrackName::Start,
                     Subspace::new(allowed),
                     None,
@@ -84,7 +75,6 @@ impl Model {
             }
             _ => tracks.push(track(
                 &scenario,
-                &hosts,
                 TrackName::Main,
                 Subspace::full(&scenario.issues),
                 Some(protocol.unilateral.clone()),
@@ -165,54 +155,23 @@ impl Model {
         trace: Option<&mut Vec<OfferRecord>>,
     ) -> TrackResult {
         let agents = &self.scenario.agents;
-        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
         let threat = draw.threat;
         let opening = draw.leverage_at(1);
-        values(proposer, &spec.space, threat, &mut scratch.proposer_values);
-        values(opponent, &spec.space, threat, &mut scratch.opponent_values);
-
         // Hosts state their terms at the outset: a package that deploys on a
         // host's soil and leaves the host below its reservation is vetoed.
-        scratch.host_ok.clear();
-        scratch.host_ok.resize(spec.space.size(), true);
-        for (k, &h) in self.hosts.iter().enumerate() {
-            let host = &agents[h];
-            values(host, &spec.space, threat, &mut scratch.host_values);
-            let (shift, floor) = (
-                host.oil_shift(opening),
-                host.value_for_utility(host.reservation_at(opening)),
-            );
-            for ((ok, &touches), &v) in scratch
-                .host_ok
-                .iter_mut()
-                .zip(&spec.touches[k])
-                .zip(&scratch.host_values)
-            {
-                if touches && (v + shift).clamp(0.0, 1.0) < floor {
-                    *ok = false;
-                }
-            }
-        }
-
-        order_by_first(
-            &scratch.proposer_values,
-            &scratch.opponent_values,
-            &mut scratch.order,
-        );
-        let host_ok = &scratch.host_ok;
-        sweep(
-            &scratch.order,
-            &scratch.proposer_values,
-            &scratch.opponent_values,
-            |i| host_ok[i],
-            &mut scratch.proposer_frontier,
-        );
-        sweep(
-            &scratch.order,
-            &scratch.proposer_values,
-            &scratch.opponent_values,
-            |_| true,
-            &mut scratch.opponent_frontier,
+        let hosts: Vec<&Agent> = self.hosts.iter().map(|&h| &agents[h]).collect();
+        offers::build(
+            &spec.layout,
+            &spec.space,
+            &agents[self.proposer],
+            &agents[self.opponent],
+            &offers::HostTerms {
+                hosts: &hosts,
+                status_quo: &self.scenario.protocol.status_quo,
+                leverage: opening,
+            },
+            threat,
+            &mut scratch.offers,
         );
 
         let breakdown = match &spec.unilateral {
@@ -228,9 +187,8 @@ impl Model {
             track: spec.name,
             space: &spec.space,
             draw,
-            host_ok: &scratch.host_ok,
-            proposer_frontier: &scratch.proposer_frontier,
-            opponent_frontier: &scratch.opponent_frontier,
+            proposer_frontier: &scratch.offers.proposer_frontier,
+            opponent_frontier: &scratch.offers.opponent_frontier,
             breakdown,
             reservations_bind: spec.name == TrackName::Main,
         };
@@ -252,11 +210,6 @@ impl Model {
     }
 }
 
-/// Every package's value to `agent` (before the round's oil shift).
-fn values(agent: &Agent, space: &Subspace, threat: f64, out: &mut Vec<f64>) {
-    space.sums(agent.base_value(), &agent.value_terms(threat), out);
-}
-
 /// Whether a package deploys on a host's soil: some soil issue differs from the status quo.
 fn touches_soil(host: &Agent, package: &[u32], status_quo: &[u32]) -> bool {
     match &host.role {
@@ -267,24 +220,15 @@ fn touches_soil(host: &Agent, package: &[u32], status_quo: &[u32]) -> bool {
 
 fn track(
     scenario: &Scenario,
-    hosts: &[usize],
     name: TrackName,
     space: Subspace,
     unilateral: Option<Package>,
 ) -> TrackSpec {
     let status_quo = scenario.protocol.status_quo.clone();
-    let touches = hosts
-        .iter()
-        .map(|&h| {
-            (0..space.size())
-                .map(|p| touches_soil(&scenario.agents[h], &space.package(p), &status_quo))
-                .collect()
-        })
-        .collect();
     TrackSpec {
         name,
+        layout: Layout::new(&space, &scenario.agents),
         space,
-        touches,
         status_quo,
         unilateral,
     }

@@ -78,7 +78,7 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
             proposer_floor
         };
         let acceptable = worth >= proposer_floor && worth >= proposer.discount * next_demand;
-        let response = match (acceptable, context.host_ok[counter.index as usize]) {
+        let response = match (acceptable, counter.hosts_accept) {
             (false, _) => Response::Reject,
             (true, false) => Response::Veto,
             (true, true) => Response::Accept,

@@ -23,8 +23,6 @@ pub struct Context<'a> {
     pub track: TrackName,
     pub space: &'a Subspace,
     pub draw: &'a EnvironmentDraw,
-    /// Per package: no host vetoes it.
-    pub host_ok: &'a [bool],
     /// Frontier (proposer value, opponent value) over host-accepted packages.
     pub proposer_frontier: &'a [FrontierPoint],
     /// Frontier over all packages of the track.

@@ -1,0 +1,56 @@
+//! Benchmarks of the model: one baseline run, the per-run frontier, and a
+//! batch of runs through the ordered parallel runner.
+//!
+//! `cargo bench --bench model`
+
+use detente::config;
+use detente::engine::{self, run_ordered, run_seed};
+use detente::model::{Model, Scratch};
+
+fn main() {
+    divan::main();
+}
+
+fn baseline() -> Model {
+    let (_, scenario) = config::parse(
+        include_str!("../configs/baseline.toml"),
+        "configs/baseline.toml",
+    )
+    .expect("baseline config is valid");
+    Model::new(scenario)
+}
+
+/// One baseline run on one core, environment draw included.
+#[divan::bench]
+fn baseline_run(bencher: divan::Bencher) {
+    let model = baseline();
+    let mut scratch = Scratch::default();
+    let mut seed = 0u64;
+    bencher.bench_local(|| {
+        seed += 1;
+        divan::black_box(model.simulate(run_seed(1, 0, seed), &mut scratch, None))
+    });
+}
+
+/// 20,000 baseline runs through the ordered runner, 1 and 2 threads.
+#[divan::bench(args = [1, 2], sample_count = 10)]
+fn baseline_batch_20k(bencher: divan::Bencher, threads: usize) {
+    let model = baseline();
+    let pool = engine::pool(threads);
+    bencher
+        .counter(divan::counter::ItemsCount::new(20_000usize))
+        .bench_local(|| {
+            let mut agreements = 0u64;
+            run_ordered(
+                &pool,
+                0..20_000,
+                |i, scratch| engine::simulate(&model, i, run_seed(7, 0, i), scratch, false),
+                |chunk| {
+                    agreements += chunk.len() as u64;
+                    Ok::<(), ()>(())
+                },
+            )
+            .expect("the sink never fails");
+            divan::black_box(agreements)
+        });
+}
