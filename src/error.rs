@@ -15,29 +15,31 @@ pub enum Error {
     OutputExists(PathBuf),
     #[error("{} is not a usable output directory", .0.display())]
     BadOutput(PathBuf),
-    #[error("{}: {source}", .path.display())]
+    // The underlying errors are part of the message, not a `source`, so the
+    // binary's `{:#}` prints them once.
+    #[error("{}: {error}", .path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{}: {source}", .path.display())]
-    Csv { path: PathBuf, source: csv::Error },
+    #[error("{}: {error}", .path.display())]
+    Csv { path: PathBuf, error: csv::Error },
     #[error("{0}")]
     Usage(String),
 }
 
 impl Error {
-    pub fn io(path: &Path, source: std::io::Error) -> Error {
+    pub fn io(path: &Path, error: std::io::Error) -> Error {
         Error::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
 
-    pub fn csv(path: &Path, source: csv::Error) -> Error {
+    pub fn csv(path: &Path, error: csv::Error) -> Error {
         Error::Csv {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
 }

@@ -524,7 +524,7 @@ fn malformed_toml_names_file_line_and_column() {
 }
 
 #[test]
-#[ignore = "malformed TOML errors do not name the key (path_at needs a parse that succeeds)"]
+
 fn malformed_toml_names_the_key() {
     let config = bad_config("name = \"baseline\"", "name = \"baseline");
     assert_rejected(&config, &["scenario.name"]);
@@ -636,7 +636,7 @@ fn missing_config_file_is_reported() {
 }
 
 #[test]
-#[ignore = "the OS error of an unreadable config is printed twice"]
+
 fn missing_config_file_states_the_cause_once() {
     let dir = TempDir::new().unwrap();
     let missing = dir.path().join("no-such-config.toml");

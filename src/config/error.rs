@@ -12,11 +12,8 @@ pub struct Location {
 /// A problem with a config file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{file}: cannot read config: {source}")]
-    Read {
-        file: String,
-        source: std::io::Error,
-    },
+    #[error("{file}: cannot read config: {error}")]
+    Read { file: String, error: std::io::Error },
     /// Malformed TOML, wrong types, unknown keys.
     #[error("{file}{}: {message}", at(.location))]
     Parse {

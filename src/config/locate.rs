@@ -40,22 +40,32 @@ pub fn find(text: &str, path: &str) -> Option<Location> {
 
 /// Dotted path of the innermost key whose key or value contains `offset`.
 pub fn path_at(text: &str, offset: usize) -> Option<String> {
-    let root = DeTable::parse(text).ok()?;
+    // Recovering parse, so syntax errors too can name the key they are in.
+    let (root, _) = DeTable::parse_recoverable(text);
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |n| n + 1);
     let mut path = Vec::new();
-    innermost(root.get_ref(), offset, &mut path).then(|| path.join("."))
+    innermost(root.get_ref(), line_start..offset + 1, &mut path).then(|| path.join("."))
 }
 
 /// Depth-first: tables written as `[a.b]` headers have spans that do not
 /// cover their keys, so every table is searched, deepest match first.
-fn innermost(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+/// `around` runs from the start of the offending line to just past the offset,
+/// so a key whose value failed to parse is still found on its line.
+fn innermost(table: &DeTable<'_>, around: std::ops::Range<usize>, path: &mut Vec<String>) -> bool {
+    let offset = around.end - 1;
     for (key, value) in table.iter() {
         path.push(key.get_ref().to_string());
         if let DeValue::Table(inner) = value.get_ref()
-            && innermost(inner, offset, path)
+            && innermost(inner, around.clone(), path)
         {
             return true;
         }
-        if key.span().contains(&offset) || value.span().contains(&offset) {
+        if key.span().contains(&offset)
+            || value.span().contains(&offset)
+            || around.contains(&key.span().start)
+        {
             return true;
         }
         path.pop();

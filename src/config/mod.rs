@@ -24,9 +24,9 @@ pub struct LoadedConfig {
 /// Reads, parses and validates a config file.
 pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
         file: file.clone(),
-        source,
+        error,
     })?;
     let (raw, scenario) = parse(&text, &file)?;
     Ok(LoadedConfig {
