@@ -104,12 +104,12 @@ impl Checker<'_> {
     ) -> Result<usize, ConfigError> {
         names.iter().position(|n| *n == name).ok_or_else(|| {
             let hint = nearest(name, names.iter().copied())
-                .map(|n| format!("did you mean `{n}`? "))
+                .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
             self.fail(
                 key,
                 format!(
-                    "refers to unknown {what} `{name}`; {hint}({what}s: {})",
+                    "refers to unknown {what} `{name}`{hint} ({what}s: {})",
                     names.join(", ")
                 ),
             )
