@@ -36,6 +36,10 @@ pub enum Command {
         /// Replace an existing output directory.
         #[arg(long)]
         force: bool,
+        /// Rerun the one run whose `seed` column in runs.csv is SEED
+        /// (default output: runs/<scenario>-replay-<SEED>).
+        #[arg(long, value_name = "SEED")]
+        replay: Option<u64>,
     },
     /// Validate a config and summarise the scenario without running it.
     Check {

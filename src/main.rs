@@ -30,6 +30,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             out,
             trace,
             force,
+            replay,
         } => {
             let report = commands::run(&RunOptions {
                 config,
@@ -39,6 +40,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 out,
                 trace,
                 force,
+                replay,
             })?;
             println!("{report}");
             Ok(if report.failed > 0 {

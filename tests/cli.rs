@@ -654,3 +654,48 @@ fn missing_config_file_states_the_cause_once() {
         "`{cause}` should appear once in: {line}"
     );
 }
+
+#[test]
+fn replay_reruns_one_run_from_its_seed() {
+    let tmp = TempDir::new().unwrap();
+    let all = tmp.path().join("all");
+    run_baseline(tmp.path(), &all, &["-n", "30", "--trace"]);
+    let runs = read_csv(&all.join("runs.csv"));
+    let trace = read_csv(&all.join("rounds.csv"));
+    for row in [&runs.rows[7], &runs.rows[23]] {
+        let seed = &row["seed"];
+        let one = tmp.path().join(format!("replay-{seed}"));
+        run_baseline(tmp.path(), &one, &["--replay", seed, "--trace"]);
+        let replayed = read_csv(&one.join("runs.csv"));
+        assert_eq!(replayed.rows.len(), 1);
+        let mut expected = row.clone();
+        expected.insert("run_id".into(), "0".into());
+        assert_eq!(replayed.rows[0], expected, "replay of seed {seed}");
+        // The replayed trace is the original run's offers, row for row.
+        let offers = |t: &Table, id: &str| -> Vec<Vec<String>> {
+            t.rows
+                .iter()
+                .filter(|r| r["run_id"] == id)
+                .map(|r| t.header[1..].iter().map(|c| r[c].clone()).collect())
+                .collect()
+        };
+        let original = offers(&trace, &row["run_id"]);
+        assert!(!original.is_empty());
+        assert_eq!(offers(&read_csv(&one.join("rounds.csv")), "0"), original);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&read_bytes(&one.join("manifest.json"))).unwrap();
+        assert_eq!(manifest["replay_seed"].to_string(), *seed);
+    }
+}
+
+#[test]
+fn replay_with_replications_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let output = detente()
+        .current_dir(tmp.path())
+        .args(["run", BASELINE, "--replay", "5", "-n", "3"])
+        .output()
+        .unwrap();
+    assert!(one_line_error(&output).contains("--replay"));
+    assert_empty_dir(tmp.path());
+}

@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     pub trace: bool,
     pub force: bool,
+    /// Rerun the single run whose `seed` column is this, instead of replicates.
+    pub replay: Option<u64>,
 }
 
 /// What a finished `run` reports.
@@ -50,6 +52,11 @@ pub fn default_threads() -> usize {
 pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     let loaded = config::load(&options.config)?;
     let mut scenario = loaded.scenario;
+    if options.replay.is_some() && options.replications.is_some() {
+        return Err(Error::Usage(
+            "--replay reruns one run; drop --replications".into(),
+        ));
+    }
     if let Some(n) = options.replications {
         if n == 0 {
             return Err(Error::Usage(
@@ -65,10 +72,13 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     if threads == 0 {
         return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
     }
-    let dir = options
-        .out
-        .clone()
-        .unwrap_or_else(|| default_run_dir(&scenario.name));
+    if options.replay.is_some() {
+        scenario.replications = 1;
+    }
+    let dir = options.out.clone().unwrap_or_else(|| match options.replay {
+        Some(seed) => Path::new("runs").join(format!("{}-replay-{seed}", scenario.name)),
+        None => default_run_dir(&scenario.name),
+    });
     let staging = Staging::new(&dir, options.force)?;
     let started = SystemTime::now();
     let clock = Instant::now();
@@ -103,7 +113,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     run_ordered(
         &engine::pool(threads),
         0..replications,
-        |i, scratch| engine::simulate(&model, i, run_seed(master, 0, i), scratch, options.trace),
+        |i, scratch| {
+            let seed = options.replay.unwrap_or_else(|| run_seed(master, 0, i));
+            engine::simulate(&model, i, seed, scratch, options.trace)
+        },
         |chunk| {
             for record in chunk {
                 report.runs += 1;
@@ -144,6 +157,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
         config_sha256: sha256_hex(loaded.text.as_bytes()),
         seed: master,
         replications,
+        replay_seed: options.replay,
         threads,
         started_at: timestamp(started),
         finished_at: timestamp(SystemTime::now()),

@@ -17,7 +17,7 @@ use crate::model::{
 pub const MAX_PACKAGES: u128 = 20_000_000;
 
 /// Column names of the datasets that issue names must not take.
-pub const RESERVED_COLUMNS: [&str; 14] = [
+pub const RESERVED_COLUMNS: [&str; 15] = [
     "point_id",
     "replicate",
     "run_id",
@@ -27,6 +27,7 @@ pub const RESERVED_COLUMNS: [&str; 14] = [
     "outcome",
     "rounds",
     "start_outcome",
+    "start_rounds",
     "threat",
     "oil_price_final",
     "oil_price_mean",

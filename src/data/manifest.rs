@@ -16,6 +16,9 @@ pub struct Manifest {
     pub config_sha256: String,
     pub seed: u64,
     pub replications: u64,
+    /// Set when one run was rerun from its own seed (`--replay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_seed: Option<u64>,
     pub threads: usize,
     pub started_at: String,
     pub finished_at: String,

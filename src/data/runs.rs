@@ -20,6 +20,7 @@ pub fn run_columns(scenario: &Scenario) -> Vec<String> {
     columns.extend(
         [
             "start_outcome",
+            "start_rounds",
             "threat",
             "oil_price_final",
             "oil_price_mean",
@@ -59,6 +60,7 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
             row.extend(scenario.labels(&r.package));
             row.extend(r.utilities.iter().map(f64::to_string));
             row.push(r.start_outcome.map_or("", |o| o.name()).into());
+            row.push(r.start_rounds.map_or(String::new(), |n| n.to_string()));
             for x in [
                 r.threat,
                 r.oil_price_final,
@@ -71,7 +73,7 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
         }
         Err(message) => {
             row.push("failed".into());
-            let blanks = 2 + scenario.issues.len() + scenario.agents.len() + 5;
+            let blanks = 2 + scenario.issues.len() + scenario.agents.len() + 6;
             row.extend(std::iter::repeat_n(String::new(), blanks));
             row.push(message.replace(['\n', '\r'], " "));
         }

@@ -6,6 +6,7 @@
 //! ```text
 //! a_k(p) = base_k + Σ_i (effect_ik(p_i) + θ · threat_effect_ik(p_i))    (attribute k)
 //! v(p)   = Σ_k w_k a_k(p) + w_oil · oil_exposure · (2ℓ − 1)
+//!          [+ Σ_k w_k unilateral_effect_k   when p is imposed unilaterally]
 //! u(p)   = clamp(v(p), 0, 1) ^ risk
 //! ```
 //!

@@ -99,9 +99,12 @@ pub struct RunResult {
     pub package: Package,
     /// Every agent's utility of the final package, in the concluding round.
     pub utilities: Vec<f64>,
-    /// Outcome of the START question: the main outcome when linked, the START
+    /// How the START question ended: the main outcome when linked, the START
     /// track's own outcome when separate, `None` without a START issue.
+    /// Whether START was renewed is the START issue's value in `package`.
     pub start_outcome: Option<Outcome>,
+    /// Round in which the START question was settled (the main track's when linked).
+    pub start_rounds: Option<u32>,
     pub threat: f64,
     /// Oil price in the concluding round.
     pub oil_price_final: f64,

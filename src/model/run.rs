@@ -18,7 +18,10 @@ use super::scenario::{Linkage, ProtocolKind, Scenario};
 #[derive(Debug, Clone)]
 pub struct Model {
     scenario: Scenario,
-    tracks: Vec<TrackSpec>,
+    /// The package track: one, or one per START value when START is separate.
+    main: Vec<TrackSpec>,
+    /// The START issue and its own track, when negotiated separately.
+    start: Option<(usize, TrackSpec)>,
     proposer: usize,
     opponent: usize,
     hosts: Vec<usize>,
@@ -50,39 +53,56 @@ impl Model {
             .filter(|&i| matches!(scenario.agents[i].role, Role::Host { .. }))
             .collect();
         let protocol = &scenario.protocol;
-        let status_quo = protocol.status_quo.clone();
-        let mut tracks = Vec::new();
-        match (protocol.start_linkage, protocol.start_issue) {
+        let (main, start) = match (protocol.start_linkage, protocol.start_issue) {
             (Linkage::Separate, Some(start)) => {
-                let mut unilateral = protocol.unilateral.clone();
-                unilateral[start] = status_quo[start];
-                let mut allowed = Subspace::full(&scenario.issues).allowed().to_vec();
-                allowed[start] = vec![status_quo[start]];
-                tracks.push(track(
-                    &scenario,
-                    TrackName::Main,
-                    Subspace::new(allowed),
-                    Some(unilateral),
-                ));
-                let mut allowed: Vec<Vec<u32>> = status_quo.iter().map(|&v| vec![v]).collect();
-                allowed[start] = (0..scenario.issues[start].value_count() as u32).collect();
-                tracks.push(track(
+                // START is settled on its own track (the other issues at the
+                // status quo); the package is then negotiated knowing START's
+                // result, so one main track per START value.
+                let values = scenario.issues[start].value_count() as u32;
+                let main = (0..values)
+                    .map(|value| {
+                        let mut allowed = Subspace::full(&scenario.issues).allowed().to_vec();
+                        allowed[start] = vec![value];
+                        let mut status_quo = protocol.status_quo.clone();
+                        let mut unilateral = protocol.unilateral.clone();
+                        status_quo[start] = value;
+                        unilateral[start] = value;
+                        track(
+                            &scenario,
+                            TrackName::Main,
+                            Subspace::new(allowed),
+                            status_quo,
+                            Some(unilateral),
+                        )
+                    })
+                    .collect();
+                let mut allowed: Vec<Vec<u32>> =
+                    protocol.status_quo.iter().map(|&v| vec![v]).collect();
+                allowed[start] = (0..values).collect();
+                let start_track = track(
                     &scenario,
                     TrackName::Start,
                     Subspace::new(allowed),
+                    protocol.status_quo.clone(),
                     None,
-                ));
+                );
+                (main, Some((start, start_track)))
             }
-            _ => tracks.push(track(
-                &scenario,
-                TrackName::Main,
-                Subspace::full(&scenario.issues),
-                Some(protocol.unilateral.clone()),
-            )),
-        }
+            _ => (
+                vec![track(
+                    &scenario,
+                    TrackName::Main,
+                    Subspace::full(&scenario.issues),
+                    protocol.status_quo.clone(),
+                    Some(protocol.unilateral.clone()),
+                )],
+                None,
+            ),
+        };
         Model {
             scenario,
-            tracks,
+            main,
+            start,
             proposer,
             opponent,
             hosts,
@@ -114,17 +134,22 @@ impl Model {
         scratch: &mut Scratch,
         mut trace: Option<&mut Vec<OfferRecord>>,
     ) -> RunResult {
-        let main = self.negotiate(&self.tracks[0], draw, scratch, trace.as_deref_mut());
-        let start_issue = self.scenario.protocol.start_issue;
-        let (package, start_outcome) = match (self.tracks.get(1), start_issue) {
-            (Some(spec), Some(start)) => {
-                let start_track = self.negotiate(spec, draw, scratch, trace);
-                let mut package = main.package;
-                package[start] = start_track.package[start];
-                (package, Some(start_track.outcome))
+        let (main, start) = match &self.start {
+            Some((issue, spec)) => {
+                let start = self.negotiate(spec, draw, scratch, trace.as_deref_mut());
+                let value = start.package[*issue] as usize;
+                let main = self.negotiate(&self.main[value], draw, scratch, trace);
+                (main, Some(start))
             }
-            _ => (main.package, start_issue.map(|_| main.outcome)),
+            None => (self.negotiate(&self.main[0], draw, scratch, trace), None),
         };
+        let has_start = self.scenario.protocol.start_issue.is_some();
+        let (start_outcome, start_rounds) = match &start {
+            Some(track) => (Some(track.outcome), Some(track.rounds)),
+            None if has_start => (Some(main.outcome), Some(main.rounds)),
+            None => (None, None),
+        };
+        let package = main.package;
         let leverage = draw.leverage_at(main.rounds);
         let imposed = main.outcome == Outcome::Unilateral;
         let utilities = self
@@ -140,6 +165,7 @@ impl Model {
             package,
             utilities,
             start_outcome,
+            start_rounds,
             threat: draw.threat,
             oil_price_final: draw.price_at(main.rounds),
             oil_price_mean: played.iter().sum::<f64>() / played.len() as f64,
@@ -222,9 +248,9 @@ fn track(
     scenario: &Scenario,
     name: TrackName,
     space: Subspace,
+    status_quo: Package,
     unilateral: Option<Package>,
 ) -> TrackSpec {
-    let status_quo = scenario.protocol.status_quo.clone();
     TrackSpec {
         name,
         layout: Layout::new(&space, &scenario.agents),
@@ -234,18 +260,18 @@ fn track(
     }
 }
 
-/// Appends an offer to the trace with every agent's utility of it in `round`.
+/// Appends an offer to the trace with every agent's utility of it at oil
+/// leverage `leverage` (the leverage the decision was taken at).
 pub(crate) fn record(
     context: &protocol::Context<'_>,
     trace: &mut Option<&mut Vec<OfferRecord>>,
-    round: u32,
+    (round, leverage): (u32, f64),
     offerer: usize,
     index: u32,
     response: Response,
 ) {
     if let Some(trace) = trace {
         let package = context.space.package(index as usize);
-        let leverage = context.draw.leverage_at(round);
         let utilities = context
             .scenario
             .agents

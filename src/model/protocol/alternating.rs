@@ -2,8 +2,11 @@
 //!
 //! Each round the proposer offers; the opponent accepts or counter-offers; the
 //! proposer accepts the counter-offer unless a host vetoes it. An agent accepts
-//! an offer worth at least its reservation utility and at least δ times what it
-//! would itself demand next (it would gain that one round later at the earliest).
+//! an offer worth at least its floor (the larger of its reservation utility and
+//! its utility of the breakdown outcome) and at least δ times what it would
+//! demand in its own next offer: the opponent's counter-offer this round, the
+//! proposer's offer next round (its floor alone in the last round). An agent
+//! whose best package falls short of its floor makes no offer that round.
 //! After the last round the breakdown outcome applies.
 
 use super::{Context, offer_for_first, offer_for_second};
@@ -51,7 +54,14 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
             } else {
                 Response::Reject
             };
-            record(context, &mut trace, round, p, offer.index, response);
+            record(
+                context,
+                &mut trace,
+                (round, leverage),
+                p,
+                offer.index,
+                response,
+            );
             if accepted {
                 return context.agreement(offer.index, round);
             }
@@ -83,7 +93,14 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
             (true, false) => Response::Veto,
             (true, true) => Response::Accept,
         };
-        record(context, &mut trace, round, o, counter.index, response);
+        record(
+            context,
+            &mut trace,
+            (round, leverage),
+            o,
+            counter.index,
+            response,
+        );
         if response == Response::Accept {
             return context.agreement(counter.index, round);
         }

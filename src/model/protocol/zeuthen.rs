@@ -55,8 +55,16 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
     let (mut a, mut b) = (0, candidates.len() - 1);
     for round in 1..=context.scenario.protocol.deadline_rounds {
         let (offer, counter) = (candidates[a], candidates[b]);
-        let mut log =
-            |offerer, index, response| record(context, &mut trace, round, offerer, index, response);
+        let mut log = |offerer, index, response| {
+            record(
+                context,
+                &mut trace,
+                (round, leverage),
+                offerer,
+                index,
+                response,
+            )
+        };
         if offer.opponent >= counter.opponent {
             log(p, offer.index, Response::Accept);
             return context.agreement(offer.index, round);
