@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::config;
 use crate::error::Error;
-use crate::model::{ATTRIBUTES, IssueKind, Role, Scenario, Strategy, ThreatModel};
+use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
 
 /// Validates the config and returns a human-readable summary.
 pub fn check(path: &Path) -> Result<String, Error> {
@@ -97,12 +97,14 @@ pub fn describe(s: &Scenario) -> String {
             };
             let _ = writeln!(w, "             strategy {strategy}");
         }
-        let _ = writeln!(
-            w,
-            "             u(status quo) {:.3}, u(unilateral) {:.3}",
-            a.utility_of(&s.protocol.status_quo, threat, leverage),
-            a.utility_of_outcome(&s.protocol.unilateral, true, threat, leverage)
-        );
+        let status_quo =
+            a.utility_of_outcome(&s.protocol.status_quo, Outcome::StatusQuo, threat, leverage);
+        let _ = write!(w, "             u(status quo) {status_quo:.3}");
+        if let Some(unilateral) = &s.protocol.unilateral {
+            let u = a.utility_of_outcome(unilateral, Outcome::Unilateral, threat, leverage);
+            let _ = write!(w, ", u(unilateral) {u:.3}");
+        }
+        let _ = writeln!(w);
     }
     let threat = match s.environment.threat {
         ThreatModel::Beta { alpha, beta } => format!("Beta({alpha}, {beta})"),
@@ -130,11 +132,11 @@ pub fn describe(s: &Scenario) -> String {
         "  status quo: {}",
         s.labels(&s.protocol.status_quo).join(", ")
     );
-    let _ = write!(
-        w,
-        "  unilateral: {}",
-        s.labels(&s.protocol.unilateral).join(", ")
-    );
+    let unilateral = match &s.protocol.unilateral {
+        Some(u) => s.labels(u).join(", "),
+        None => "none (breakdown is the status quo)".to_string(),
+    };
+    let _ = write!(w, "  unilateral: {unilateral}");
     out
 }
 

@@ -58,6 +58,8 @@ pub struct RawAgent {
     pub oil_exposure: f64,
     #[serde(default)]
     pub unilateral_effects: RawAttributes,
+    #[serde(default)]
+    pub status_quo_effects: RawAttributes,
     #[serde(default = "one")]
     pub risk: f64,
     pub reservation: f64,
@@ -175,5 +177,5 @@ pub struct RawProtocol {
     pub start_linkage: RawLinkage,
     pub start_issue: Option<String>,
     pub status_quo: IndexMap<String, toml::Value>,
-    pub unilateral: IndexMap<String, toml::Value>,
+    pub unilateral: Option<IndexMap<String, toml::Value>>,
 }

@@ -262,6 +262,7 @@ fn agent(
     let mut weights = [0.0; 3];
     let mut base = [0.0; 3];
     let mut unilateral_effects = [0.0; 3];
+    let mut status_quo_effects = [0.0; 3];
     for k in 0..3 {
         weights[k] = c.range(
             &format!("{key}.weights.{}", ATTRIBUTES[k]),
@@ -278,6 +279,10 @@ fn agent(
         unilateral_effects[k] = c.finite(
             &format!("{key}.unilateral_effects.{}", ATTRIBUTES[k]),
             raw.unilateral_effects.values()[k],
+        )?;
+        status_quo_effects[k] = c.finite(
+            &format!("{key}.status_quo_effects.{}", ATTRIBUTES[k]),
+            raw.status_quo_effects.values()[k],
         )?;
     }
     let total: f64 = weights.iter().sum();
@@ -398,6 +403,7 @@ fn agent(
         threat_effects,
         oil_exposure: c.finite(&format!("{key}.oil_exposure"), raw.oil_exposure)?,
         unilateral_effects,
+        status_quo_effects,
         risk: c.above(&format!("{key}.risk"), raw.risk, 0.0)?,
         reservation: c.range(&format!("{key}.reservation"), raw.reservation, 0.0, 1.0)?,
         reservation_oil: c.finite(&format!("{key}.reservation_oil"), raw.reservation_oil)?,
@@ -565,7 +571,11 @@ fn protocol(
         start_linkage,
         start_issue,
         status_quo: package(c, "protocol.status_quo", &p.status_quo, issues, issue_names)?,
-        unilateral: package(c, "protocol.unilateral", &p.unilateral, issues, issue_names)?,
+        unilateral: p
+            .unilateral
+            .as_ref()
+            .map(|u| package(c, "protocol.unilateral", u, issues, issue_names))
+            .transpose()?,
     })
 }
 

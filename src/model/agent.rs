@@ -7,6 +7,7 @@
 //! a_k(p) = base_k + Σ_i (effect_ik(p_i) + θ · threat_effect_ik(p_i))    (attribute k)
 //! v(p)   = Σ_k w_k a_k(p) + w_oil · oil_exposure · (2ℓ − 1)
 //!          [+ Σ_k w_k unilateral_effect_k   when p is imposed unilaterally]
+//!          [+ Σ_k w_k status_quo_effect_k   when talks end in the status quo]
 //! u(p)   = clamp(v(p), 0, 1) ^ risk
 //! ```
 //!
@@ -15,6 +16,7 @@
 //! packages are computed on `v` and the power is taken only where a utility
 //! value is reported or compared with a level.
 
+use super::outcome::Outcome;
 use super::strategy::Strategy;
 
 /// The three attributes every utility is defined over.
@@ -73,6 +75,9 @@ pub struct Agent {
     /// Change in each attribute when the breakdown outcome is imposed
     /// unilaterally (countermeasures, alliance strain), on top of the package.
     pub unilateral_effects: [f64; 3],
+    /// Change in each attribute when talks end in the status quo, on top of
+    /// the package (e.g. the pie is lost in a split-the-pie game).
+    pub status_quo_effects: [f64; 3],
     /// Risk exponent ρ > 0: u = v^ρ (ρ < 1 risk-averse, 1 neutral, > 1 risk-seeking).
     pub risk: f64,
     /// Reservation utility at neutral oil leverage, in [0, 1].
@@ -119,11 +124,15 @@ impl Agent {
         self.weights[2] * self.oil_exposure * (2.0 * leverage - 1.0)
     }
 
-    /// Value shift of an imposed (unilateral) outcome: `Σ_k w_k unilateral_effect_k`.
-    pub fn unilateral_shift(&self) -> f64 {
-        (0..3)
-            .map(|k| self.weights[k] * self.unilateral_effects[k])
-            .sum()
+    /// Value shift of a breakdown outcome beyond its package:
+    /// `Σ_k w_k unilateral_effect_k` or `Σ_k w_k status_quo_effect_k`; 0 for agreements.
+    pub fn outcome_shift(&self, outcome: Outcome) -> f64 {
+        let effects = match outcome {
+            Outcome::Agreement => return 0.0,
+            Outcome::Unilateral => &self.unilateral_effects,
+            Outcome::StatusQuo => &self.status_quo_effects,
+        };
+        (0..3).map(|k| self.weights[k] * effects[k]).sum()
     }
 
     /// Reservation utility at oil leverage ℓ, kept in [0, 1].
@@ -168,20 +177,17 @@ impl Agent {
         v + self.oil_shift(leverage)
     }
 
-    /// Utility of an outcome: the package, plus the unilateral effects when it was imposed.
+    /// Utility of an outcome: its package, plus the effects of how it came about.
     pub fn utility_of_outcome(
         &self,
         package: &[u32],
-        imposed: bool,
+        outcome: Outcome,
         threat: f64,
         leverage: f64,
     ) -> f64 {
-        let shift = if imposed {
-            self.unilateral_shift()
-        } else {
-            0.0
-        };
-        self.utility_of_value(self.value_of(package, threat, leverage) + shift)
+        self.utility_of_value(
+            self.value_of(package, threat, leverage) + self.outcome_shift(outcome),
+        )
     }
 
     /// Utility of a single package in the given environment.
@@ -205,6 +211,7 @@ mod tests {
             threat_effects: vec![vec![[0.0; 3], [0.2, 0.0, 0.0]]],
             oil_exposure: 0.4,
             unilateral_effects: [-0.1, 0.0, 0.0],
+            status_quo_effects: [0.0, 0.2, 0.0],
             risk,
             reservation: 0.3,
             reservation_oil: 0.2,
@@ -228,8 +235,11 @@ mod tests {
     }
 
     #[test]
-    fn unilateral_shift_is_weighted() {
-        assert!((agent(1.0).unilateral_shift() + 0.05).abs() < 1e-12);
+    fn outcome_shifts_are_weighted() {
+        let a = agent(1.0);
+        assert!((a.outcome_shift(Outcome::Unilateral) + 0.05).abs() < 1e-12);
+        assert!((a.outcome_shift(Outcome::StatusQuo) - 0.05).abs() < 1e-12);
+        assert_eq!(a.outcome_shift(Outcome::Agreement), 0.0);
     }
 
     #[test]

@@ -66,13 +66,15 @@ impl Model {
                         let mut status_quo = protocol.status_quo.clone();
                         let mut unilateral = protocol.unilateral.clone();
                         status_quo[start] = value;
-                        unilateral[start] = value;
+                        if let Some(u) = unilateral.as_mut() {
+                            u[start] = value;
+                        }
                         track(
                             &scenario,
                             TrackName::Main,
                             Subspace::new(allowed),
                             status_quo,
-                            Some(unilateral),
+                            unilateral,
                         )
                     })
                     .collect();
@@ -94,7 +96,7 @@ impl Model {
                     TrackName::Main,
                     Subspace::full(&scenario.issues),
                     protocol.status_quo.clone(),
-                    Some(protocol.unilateral.clone()),
+                    protocol.unilateral.clone(),
                 )],
                 None,
             ),
@@ -151,12 +153,11 @@ impl Model {
         };
         let package = main.package;
         let leverage = draw.leverage_at(main.rounds);
-        let imposed = main.outcome == Outcome::Unilateral;
         let utilities = self
             .scenario
             .agents
             .iter()
-            .map(|a| a.utility_of_outcome(&package, imposed, draw.threat, leverage))
+            .map(|a| a.utility_of_outcome(&package, main.outcome, draw.threat, leverage))
             .collect();
         let played = &draw.oil_prices[..(main.rounds as usize).clamp(1, draw.oil_prices.len())];
         RunResult {
@@ -216,7 +217,7 @@ impl Model {
             proposer_frontier: &scratch.offers.proposer_frontier,
             opponent_frontier: &scratch.offers.opponent_frontier,
             breakdown,
-            reservations_bind: spec.name == TrackName::Main,
+            whole_deal: spec.name == TrackName::Main,
         };
         match self.scenario.protocol.kind {
             ProtocolKind::Alternating => protocol::alternating::negotiate(&context, trace),
@@ -230,7 +231,7 @@ impl Model {
         self.hosts.iter().all(|&h| {
             let host = &self.scenario.agents[h];
             !touches_soil(host, package, status_quo)
-                || host.utility_of_outcome(package, true, threat, leverage)
+                || host.utility_of_outcome(package, Outcome::Unilateral, threat, leverage)
                     >= host.reservation_at(leverage)
         })
     }

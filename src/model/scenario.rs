@@ -39,8 +39,9 @@ pub struct Protocol {
     pub start_issue: Option<usize>,
     /// The package that holds if nothing is agreed and nothing is deployed.
     pub status_quo: Package,
-    /// The package the proposer imposes on breakdown when the hosts consent.
-    pub unilateral: Package,
+    /// The package the proposer imposes on breakdown when the hosts consent;
+    /// `None` when breakdown always means the status quo.
+    pub unilateral: Option<Package>,
 }
 
 /// A complete, validated scenario.

@@ -191,9 +191,12 @@ fn without_a_deal_the_us_deploys_only_with_host_consent() {
         assert_eq!(r.rounds, s.protocol.deadline_rounds);
         let draw = s.environment.draw(0, 1); // threat of this seed is in the result
         let _ = draw;
-        let czech_ok =
-            s.agents[czech].utility_of_outcome(&s.protocol.unilateral, true, r.threat, 0.5)
-                >= s.agents[czech].reservation_at(0.5);
+        let czech_ok = s.agents[czech].utility_of_outcome(
+            s.protocol.unilateral.as_ref().unwrap(),
+            Outcome::Unilateral,
+            r.threat,
+            0.5,
+        ) >= s.agents[czech].reservation_at(0.5);
         // The baseline's oil does not move the Czech position, so consent is θ-driven.
         assert_eq!(
             r.outcome == Outcome::Unilateral,
@@ -234,19 +237,16 @@ fn nash_product_maximum(
     s: &Scenario,
     draw: &EnvironmentDraw,
     breakdown: &[u32],
-    imposed: bool,
+    how: Outcome,
 ) -> f64 {
     let (p, o) = (s.proposer(), s.opponent());
     let lev = draw.leverage_at(1);
     let u = |i: usize, pkg: &[u32]| s.agents[i].utility_of(pkg, draw.threat, lev);
     let d = |i: usize| {
         let agent = &s.agents[i];
-        agent.reservation_at(lev).max(agent.utility_of_outcome(
-            breakdown,
-            imposed,
-            draw.threat,
-            lev,
-        ))
+        agent
+            .reservation_at(lev)
+            .max(agent.utility_of_outcome(breakdown, how, draw.threat, lev))
     };
     let (dp, dop) = (d(p), d(o));
     let space = Subspace::full(&s.issues);
@@ -284,15 +284,18 @@ fn zeuthen_ends_at_the_nash_bargaining_solution() {
         let r = model.simulate_in(&draw, &mut Scratch::default(), None);
         let lev = draw.leverage_at(1);
         let czech = index_of(&s, "czech");
-        let consent =
-            s.agents[czech].utility_of_outcome(&s.protocol.unilateral, true, draw.threat, lev)
-                >= s.agents[czech].reservation_at(lev);
-        let breakdown = if consent {
-            &s.protocol.unilateral
+        let consent = s.agents[czech].utility_of_outcome(
+            s.protocol.unilateral.as_ref().unwrap(),
+            Outcome::Unilateral,
+            draw.threat,
+            lev,
+        ) >= s.agents[czech].reservation_at(lev);
+        let (breakdown, how) = if consent {
+            (s.protocol.unilateral.as_ref().unwrap(), Outcome::Unilateral)
         } else {
-            &s.protocol.status_quo
+            (&s.protocol.status_quo, Outcome::StatusQuo)
         };
-        let best = nash_product_maximum(&s, &draw, breakdown, consent);
+        let best = nash_product_maximum(&s, &draw, breakdown, how);
         if r.outcome != Outcome::Agreement {
             assert_eq!(
                 best,
@@ -306,7 +309,7 @@ fn zeuthen_ends_at_the_nash_bargaining_solution() {
         let d = |i: usize| {
             s.agents[i]
                 .reservation_at(lev)
-                .max(s.agents[i].utility_of_outcome(breakdown, consent, draw.threat, lev))
+                .max(s.agents[i].utility_of_outcome(breakdown, how, draw.threat, lev))
         };
         let nash = (u(p) - d(p)) * (u(o) - d(o));
         assert!(
@@ -315,4 +318,42 @@ fn zeuthen_ends_at_the_nash_bargaining_solution() {
         );
     }
     assert!(agreements >= 20, "only {agreements} agreements to check");
+}
+
+fn split_the_pie() -> Scenario {
+    config::parse(
+        include_str!("../../configs/split_the_pie.toml"),
+        "configs/split_the_pie.toml",
+    )
+    .expect("the split-the-pie config is valid")
+    .1
+}
+
+// Nash (1950): symmetric, risk-neutral players with disagreement point (0, 0)
+// split the pie equally; by Harsanyi (1956) Zeuthen's protocol gets there.
+#[test]
+fn zeuthen_splits_a_symmetric_pie_equally() {
+    let mut s = split_the_pie();
+    s.protocol.kind = ProtocolKind::Zeuthen;
+    s.protocol.deadline_rounds = 200;
+    for r in results(s.clone(), 0..5) {
+        assert_eq!(r.outcome, Outcome::Agreement);
+        assert_eq!(s.labels(&r.package), vec!["0.50"]);
+        assert!((r.utilities[0] - 0.5).abs() < 1e-12 && (r.utilities[1] - 0.5).abs() < 1e-12);
+    }
+    // Risk aversion is a disadvantage in Nash bargaining (Roth 1979): with
+    // u_b = (1 − x)^0.5, a's share x maximises x · (1 − x)^0.5, at x = 2/3.
+    s.agents[1].risk = 0.5;
+    let r = &results(s.clone(), 0..1)[0];
+    assert_eq!(s.labels(&r.package), vec!["0.67"]);
+}
+
+#[test]
+fn alternating_pie_split_gives_out_the_whole_pie_before_the_deadline() {
+    let s = split_the_pie();
+    for r in results(s.clone(), 0..20) {
+        assert_eq!(r.outcome, Outcome::Agreement);
+        assert!(r.rounds < s.protocol.deadline_rounds);
+        assert!((r.utilities[0] + r.utilities[1] - 1.0).abs() < 1e-9);
+    }
 }

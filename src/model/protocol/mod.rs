@@ -29,10 +29,10 @@ pub struct Context<'a> {
     pub opponent_frontier: &'a [FrontierPoint],
     /// What happens on breakdown.
     pub breakdown: (Outcome, Package),
-    /// Whether reservation utilities bind on this track. They describe the
-    /// whole deal, so a separate START track only asks each side to prefer
-    /// its result to the track's breakdown.
-    pub reservations_bind: bool,
+    /// Whether this track settles the whole deal. Reservation utilities and
+    /// the effects of a breakdown outcome describe the whole deal, so a
+    /// separate START track only asks each side to prefer its result to a lapse.
+    pub whole_deal: bool,
 }
 
 impl Context<'_> {
@@ -57,13 +57,18 @@ impl Context<'_> {
     }
 
     /// The least agent `index` accepts at oil leverage ℓ: the larger of its
-    /// reservation utility (where it binds) and its utility of the breakdown outcome.
+    /// reservation utility and its utility of the breakdown outcome (on a
+    /// separate START track, just its utility of the lapse).
     pub fn floor(&self, index: usize, leverage: f64) -> f64 {
         let agent = &self.scenario.agents[index];
         let (outcome, package) = &self.breakdown;
-        let imposed = *outcome == Outcome::Unilateral;
-        let breakdown = agent.utility_of_outcome(package, imposed, self.draw.threat, leverage);
-        if self.reservations_bind {
+        let how = if self.whole_deal {
+            *outcome
+        } else {
+            Outcome::Agreement
+        };
+        let breakdown = agent.utility_of_outcome(package, how, self.draw.threat, leverage);
+        if self.whole_deal {
             agent.reservation_at(leverage).max(breakdown)
         } else {
             breakdown
