@@ -44,10 +44,14 @@ fn baseline_batch_20k(bencher: divan::Bencher, threads: usize) {
             run_ordered(
                 &pool,
                 0..20_000,
-                |i, scratch| engine::simulate(&model, i, run_seed(7, 0, i), scratch, false),
+                Scratch::default,
+                |i, scratch| {
+                    let seed = run_seed(7, 0, i);
+                    engine::guarded(i, seed, |_| model.simulate(seed, scratch, None))
+                },
                 |chunk| {
                     agreements += chunk.len() as u64;
-                    Ok::<(), ()>(())
+                    Ok::<bool, ()>(true)
                 },
             )
             .expect("the sink never fails");

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::commands::sweep::Shard;
+
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.
 #[derive(Debug, Parser)]
 #[command(name = "detente", version, about)]
@@ -40,6 +42,41 @@ pub enum Command {
         /// (default output: runs/<scenario>-replay-<SEED>).
         #[arg(long, value_name = "SEED")]
         replay: Option<u64>,
+    },
+    /// Run every design point of the config's [sweep] table.
+    Sweep {
+        /// Scenario config (TOML) with a [sweep] table.
+        config: PathBuf,
+        /// Replicates per design point (default: sweep.replications, else scenario.replications).
+        #[arg(long, short = 'n')]
+        replications: Option<u64>,
+        /// Master seed (default: scenario.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores). Output does not depend on it.
+        #[arg(long, short = 'j')]
+        threads: Option<usize>,
+        /// Study directory (default: runs/<scenario>, or runs/<scenario>-shard-K-of-N).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Print the design table to stdout and the counts to stderr; run nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Run only shard K of N (contiguous design points), e.g. 2/8.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Finish an interrupted study in the output directory.
+        #[arg(long)]
+        resume: bool,
+        /// Replace an existing study.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Refuse designs with more runs than this.
+        #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_RUNS)]
+        max_runs: u64,
     },
     /// Validate a config and summarise the scenario without running it.
     Check {

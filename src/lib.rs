@@ -14,3 +14,4 @@ pub mod error;
 pub mod model;
 
 pub use error::Error;
+pub mod sweep;

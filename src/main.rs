@@ -1,13 +1,17 @@
 //! The `detente` binary: parse arguments, call the library, map errors to exit codes.
 //!
 //! Exit status: 0 success, 1 error (bad config, I/O), 2 bad arguments,
-//! 3 finished but some runs failed.
+//! 3 finished but some runs failed, 130 interrupted (the study can be resumed).
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use detente::cli::{Cli, Command};
-use detente::commands::{self, RunOptions};
+use detente::commands::{self, RunOptions, SweepOptions, SweepOutcome};
+
+/// Set by Ctrl-C; long commands stop at the next checkpoint.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -48,6 +52,56 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Sweep {
+            config,
+            replications,
+            seed,
+            threads,
+            out,
+            dry_run,
+            shard,
+            resume,
+            force,
+            quiet,
+            max_runs,
+        } => {
+            // A second Ctrl-C while stopping falls back to the default: exit now.
+            let _ = ctrlc::set_handler(|| {
+                if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                    std::process::exit(130);
+                }
+            });
+            let options = SweepOptions {
+                config,
+                replications,
+                seed,
+                threads,
+                out,
+                dry_run,
+                shard,
+                resume,
+                force,
+                quiet,
+                max_runs: Some(max_runs),
+            };
+            match commands::sweep(&options, &INTERRUPTED)? {
+                SweepOutcome::DryRun { design, counts } => {
+                    print!("{design}");
+                    eprintln!("{counts}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                SweepOutcome::Ran(report) => {
+                    println!("{report}");
+                    Ok(if report.interrupted {
+                        ExitCode::from(130)
+                    } else if report.failed > 0 {
+                        ExitCode::from(3)
+                    } else {
+                        ExitCode::SUCCESS
+                    })
+                }
+            }
         }
         Command::Check { config } => {
             println!("{}", commands::check(&config)?);

@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod run;
+pub mod sweep;
 
 pub use check::check;
 pub use run::{RunOptions, RunReport, run};
+pub use sweep::{SweepOptions, SweepOutcome, SweepReport, sweep};

@@ -10,7 +10,7 @@ use crate::data::runs::{run_columns, run_fields, trace_columns, write_trace};
 use crate::data::{Manifest, Staging, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
-use crate::model::{Model, Outcome};
+use crate::model::{Model, Outcome, Scratch};
 
 /// Options of `detente run`.
 #[derive(Debug, Clone, Default)]
@@ -113,9 +113,12 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     run_ordered(
         &engine::pool(threads),
         0..replications,
+        Scratch::default,
         |i, scratch| {
             let seed = options.replay.unwrap_or_else(|| run_seed(master, 0, i));
-            engine::simulate(&model, i, seed, scratch, options.trace)
+            engine::guarded(i, seed, |offers| {
+                model.simulate(seed, scratch, options.trace.then_some(offers))
+            })
         },
         |chunk| {
             for record in chunk {
@@ -132,7 +135,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
                     write_trace(scenario, &record, w).map_err(|e| Error::csv(&trace_path, e))?;
                 }
             }
-            Ok::<(), Error>(())
+            Ok::<bool, Error>(true)
         },
     )?;
     runs.flush().map_err(|e| Error::io(&runs_path, e))?;

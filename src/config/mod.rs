@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod locate;
+pub mod overrides;
 pub mod raw;
 pub mod validate;
 
@@ -54,5 +55,20 @@ fn parse_error(text: &str, file: &str, error: &toml::de::Error) -> ConfigError {
         file: file.to_string(),
         location: offset.map(|o| locate::location(text, o)),
         message,
+    }
+}
+
+/// An error about the value at a dotted key of a config, located in `text`.
+pub fn invalid(
+    file: &str,
+    text: Option<&str>,
+    key: &str,
+    message: impl Into<String>,
+) -> ConfigError {
+    ConfigError::Invalid {
+        file: file.to_string(),
+        key: key.to_string(),
+        location: text.and_then(|t| locate::find(t, key)),
+        message: message.into(),
     }
 }

@@ -14,6 +14,54 @@ pub struct RawConfig {
     pub agents: IndexMap<String, RawAgent>,
     pub environment: RawEnvironment,
     pub protocol: RawProtocol,
+    /// Read by `detente sweep`; other commands ignore it.
+    pub sweep: Option<RawSweep>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawDesign {
+    #[default]
+    Grid,
+    Zip,
+    Random,
+    Lhs,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    #[serde(default)]
+    pub design: RawDesign,
+    /// Replicates per design point (default: scenario.replications).
+    pub replications: Option<u64>,
+    /// Number of points for `random` and `lhs`.
+    pub points: Option<u64>,
+    #[serde(default)]
+    pub parameters: Vec<RawParameter>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawScale {
+    #[default]
+    Linear,
+    Log,
+}
+
+/// One swept parameter: a dotted path into the scenario and its values.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParameter {
+    pub path: String,
+    /// Column name in the datasets (default: the path).
+    pub name: Option<String>,
+    pub values: Option<Vec<toml::Value>>,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub steps: Option<u32>,
+    #[serde(default)]
+    pub scale: RawScale,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

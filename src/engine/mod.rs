@@ -3,5 +3,5 @@
 pub mod runner;
 pub mod seed;
 
-pub use runner::{RunRecord, pool, run_ordered, simulate};
+pub use runner::{RunRecord, guarded, pool, run_ordered};
 pub use seed::run_seed;

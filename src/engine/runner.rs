@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rayon::prelude::*;
 
-use crate::model::{Model, OfferRecord, RunResult, Scratch};
+use crate::model::{OfferRecord, RunResult};
 
 /// Runs per chunk: large enough to keep threads busy, small enough to bound memory.
 pub const CHUNK: u64 = 4096;
@@ -31,44 +31,42 @@ pub fn pool(threads: usize) -> rayon::ThreadPool {
         .expect("building a thread pool only fails if threads cannot be spawned")
 }
 
-/// Runs jobs `indices` in parallel chunks and passes each chunk, in order, to `write`.
-/// Stops at the first error from `write`.
-pub fn run_ordered<E>(
+/// Runs `job` for every index in parallel chunks, each worker with its own
+/// state from `init`, and passes each chunk's results, in index order, to
+/// `write`. Stops early when `write` returns `Ok(false)` or an error.
+pub fn run_ordered<S, T: Send, E>(
     pool: &rayon::ThreadPool,
     indices: std::ops::Range<u64>,
-    job: impl Fn(u64, &mut Scratch) -> RunRecord + Sync,
-    mut write: impl FnMut(Vec<RunRecord>) -> Result<(), E>,
+    init: impl Fn() -> S + Sync + Send,
+    job: impl Fn(u64, &mut S) -> T + Sync + Send,
+    mut write: impl FnMut(Vec<T>) -> Result<bool, E>,
 ) -> Result<(), E> {
     let mut start = indices.start;
     while start < indices.end {
         let end = (start + CHUNK).min(indices.end);
-        let chunk: Vec<RunRecord> = pool.install(|| {
+        let chunk: Vec<T> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map_init(Scratch::default, |scratch, i| job(i, scratch))
+                .map_init(&init, |state, i| job(i, state))
                 .collect()
         });
-        write(chunk)?;
+        if !write(chunk)? {
+            break;
+        }
         start = end;
     }
     Ok(())
 }
 
-/// Simulates one run, turning a panic into a recorded failure.
-pub fn simulate(
-    model: &Model,
+/// Runs `simulate`, turning a panic into a recorded failure. `simulate` gets
+/// the buffer for the run's offers.
+pub fn guarded(
     index: u64,
     seed: u64,
-    scratch: &mut Scratch,
-    trace: bool,
+    simulate: impl FnOnce(&mut Vec<OfferRecord>) -> RunResult,
 ) -> RunRecord {
     let mut offers = Vec::new();
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        model.simulate(seed, scratch, trace.then_some(&mut offers))
-    }))
-    .map_err(|panic| {
-        // Leave no half-updated buffers behind for the next run on this thread.
-        *scratch = Scratch::default();
+    let result = catch_unwind(AssertUnwindSafe(|| simulate(&mut offers))).map_err(|panic| {
         panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())

@@ -15,6 +15,12 @@ pub fn run_seed(master: u64, point: u64, replicate: u64) -> u64 {
     mix(mix(mix(master) ^ point) ^ replicate)
 }
 
+/// The seed of a sweep's design stream (random and lhs points), kept apart
+/// from every run's stream.
+pub fn design_seed(master: u64) -> u64 {
+    mix(mix(master) ^ 0x6465_7369_676E) // "design"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

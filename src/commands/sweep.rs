@@ -1,0 +1,719 @@
+//! `detente sweep`: run every design point of a config's `[sweep]` table,
+//! streaming `runs.csv` and `summary.csv` in order, checkpointing as it goes
+//! so an interrupted study can be resumed, and optionally one shard of it.
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::commands::run::default_threads;
+use crate::config;
+use crate::data::row::push_row;
+use crate::data::runs::{run_columns, run_fields};
+use crate::data::study::{Checkpoint, DesignInfo, ParameterInfo, ShardInfo, StudyManifest};
+use crate::data::{sha256_hex, timestamp};
+use crate::engine::{self, RunRecord, run_ordered, run_seed};
+use crate::error::Error;
+use crate::model::{Model, Outcome, Scenario, Scratch};
+use crate::sweep::summary::{PointSummary, summary_columns};
+use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
+
+/// Runs listed in this environment variable (comma-separated run ids) panic
+/// on purpose: a fault-injection aid for testing failure handling.
+pub const FAIL_RUNS_VARIABLE: &str = "DETENTE_FAIL_RUNS";
+
+/// One shard of a design: `index` of `count`, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let parse = || {
+            let (k, n) = s.split_once('/')?;
+            Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?))
+        };
+        match parse() {
+            Some((index, count)) if count >= 1 && (1..=count).contains(&index) => {
+                Ok(Shard { index, count })
+            }
+            _ => Err(format!(
+                "`{s}` is not a shard: write K/N with 1 <= K <= N, e.g. 2/8"
+            )),
+        }
+    }
+}
+
+impl Shard {
+    /// Points `first..end` of `points` that this shard covers.
+    pub fn points(self, points: u64) -> (u64, u64) {
+        let at = |k: u64| (u128::from(points) * u128::from(k) / u128::from(self.count)) as u64;
+        (at(self.index - 1), at(self.index))
+    }
+}
+
+/// Options of `detente sweep`.
+#[derive(Debug, Clone, Default)]
+pub struct SweepOptions {
+    pub config: PathBuf,
+    pub replications: Option<u64>,
+    pub seed: Option<u64>,
+    pub threads: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub dry_run: bool,
+    pub shard: Option<Shard>,
+    pub resume: bool,
+    pub force: bool,
+    pub quiet: bool,
+    pub max_runs: Option<u64>,
+}
+
+/// What `detente sweep` did.
+#[derive(Debug, Clone)]
+pub enum SweepOutcome {
+    /// `--dry-run`: the design table (CSV) and a line of counts.
+    DryRun {
+        design: String,
+        counts: String,
+    },
+    Ran(SweepReport),
+}
+
+/// The end-of-sweep report.
+#[derive(Debug, Clone)]
+pub struct SweepReport {
+    pub dir: PathBuf,
+    pub points: u64,
+    pub runs_total: u64,
+    pub runs_done: u64,
+    pub failed: u64,
+    /// Design points with at least one failed run (first few).
+    pub failed_points: Vec<u64>,
+    pub outcomes: [u64; 3],
+    pub wall_time_seconds: f64,
+    pub interrupted: bool,
+}
+
+/// Default study directory of a scenario (and shard).
+pub fn default_study_dir(scenario: &str, shard: Option<Shard>) -> PathBuf {
+    match shard {
+        Some(s) => Path::new("runs").join(format!("{scenario}-shard-{}-of-{}", s.index, s.count)),
+        None => Path::new("runs").join(scenario),
+    }
+}
+
+/// Runs the sweep. `interrupt` is polled between chunks (set it from Ctrl-C):
+/// the study is then left checkpointed and marked incomplete.
+pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutcome, Error> {
+    let file = options.config.display().to_string();
+    let loaded = config::load(&options.config)?;
+    if options.replications == Some(0) {
+        return Err(Error::Usage(
+            "--replications must be at least 1 (got 0)".into(),
+        ));
+    }
+    let plan = SweepPlan::new(&loaded, &file, options.seed, options.replications)?;
+    let threads = options.threads.unwrap_or_else(default_threads);
+    if threads == 0 {
+        return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
+    }
+    let max_runs = options.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
+    let points = plan.point_count();
+    if plan.run_count() > u128::from(max_runs) {
+        return Err(Error::Usage(format!(
+            "the design has {points} points x {} replications = {} runs, more than --max-runs {max_runs}; shrink the design or raise --max-runs",
+            plan.replications,
+            plan.run_count()
+        )));
+    }
+    let pool = engine::pool(threads);
+    // Stage two for every point: a bad value anywhere stops the sweep before
+    // any output, naming the first bad point.
+    if let Some(Err(e)) = pool.install(|| {
+        (0..points)
+            .into_par_iter()
+            .map(|p| plan.scenario(p).map(|_| ()))
+            .find_first(|r| r.is_err())
+    }) {
+        return Err(e.into());
+    }
+    let (first_point, end_point) = options.shard.map_or((0, points), |s| s.points(points));
+    let reps = plan.replications;
+    let runs_total = (end_point - first_point) * reps;
+
+    if options.dry_run {
+        let shard = options.shard.map_or(String::new(), |s| {
+            format!(
+                "; shard {}/{}: points {first_point}..{end_point}, {runs_total} runs",
+                s.index, s.count
+            )
+        });
+        return Ok(SweepOutcome::DryRun {
+            design: design_table(&plan)?,
+            counts: format!(
+                "{points} points x {reps} replications = {} runs ({} design){shard}",
+                plan.run_count(),
+                plan.design.name()
+            ),
+        });
+    }
+
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_study_dir(&plan.scenario_name, options.shard));
+    let base = &loaded.scenario;
+    let mut manifest = fresh_manifest(&plan, &file, threads, options.shard, first_point, end_point);
+    let resumed = prepare_dir(&dir, options, &manifest)?;
+    let study = Study::open(&dir, &plan, base, resumed.as_ref())?;
+    if let Some(previous) = &resumed {
+        manifest.started_at = previous.started_at.clone();
+        manifest.wall_time_seconds = previous.wall_time_seconds;
+        manifest.runs_done = previous.runs_done;
+        manifest.failed_runs = previous.failed_runs;
+    }
+    manifest.checkpoint = Some(study.checkpoint());
+    manifest.write(&dir)?;
+
+    let clock = Instant::now();
+    let progress = progress_bar(runs_total, options.quiet);
+    progress.set_position(manifest.runs_done);
+    let failing = failing_runs();
+    let first_run = first_point * reps;
+    let mut state = Progress {
+        study,
+        manifest,
+        dir: dir.clone(),
+        outcomes: [0; 3],
+        failed_points: Vec::new(),
+        clock_start: manifest_wall(&resumed),
+    };
+    let mut interrupted = false;
+    run_ordered(
+        &pool,
+        first_run + state.manifest.runs_done..first_run + runs_total,
+        || Worker {
+            scratch: Scratch::default(),
+            model: None,
+            fields: Vec::new(),
+        },
+        |run, worker| worker.run(&plan, run, failing.contains(&run)),
+        |chunk| {
+            let n = chunk.len() as u64;
+            state.write_chunk(&plan, base, chunk)?;
+            state.checkpoint(clock.elapsed().as_secs_f64())?;
+            progress.inc(n);
+            if interrupt.load(Ordering::SeqCst) {
+                interrupted = true;
+                return Ok(false);
+            }
+            Ok::<bool, Error>(true)
+        },
+    )?;
+    progress.finish_and_clear();
+    let wall = clock.elapsed().as_secs_f64();
+    let Progress {
+        mut manifest,
+        outcomes,
+        failed_points,
+        clock_start,
+        ..
+    } = state;
+    if !interrupted {
+        manifest.complete = true;
+        manifest.checkpoint = None;
+        manifest.finished_at = Some(timestamp(SystemTime::now()));
+        manifest.wall_time_seconds = clock_start + wall;
+        manifest.write(&dir)?;
+    }
+    Ok(SweepOutcome::Ran(SweepReport {
+        dir,
+        points: end_point - first_point,
+        runs_total,
+        runs_done: manifest.runs_done,
+        failed: manifest.failed_runs,
+        failed_points,
+        outcomes,
+        wall_time_seconds: wall,
+        interrupted,
+    }))
+}
+
+fn manifest_wall(resumed: &Option<StudyManifest>) -> f64 {
+    resumed.as_ref().map_or(0.0, |m| m.wall_time_seconds)
+}
+
+/// Run ids to fail on purpose, from [`FAIL_RUNS_VARIABLE`].
+fn failing_runs() -> Vec<u64> {
+    std::env::var(FAIL_RUNS_VARIABLE)
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {human_pos}/{human_len} runs  {per_sec}  {elapsed_precise} elapsed, ~{eta} left",
+        )
+        .expect("the template is valid"),
+    );
+    bar
+}
+
+/// The design table: `point_id` and each parameter's value.
+pub fn design_table(plan: &SweepPlan) -> Result<String, Error> {
+    let mut out = Vec::new();
+    let header = std::iter::once("point_id".to_string())
+        .chain(plan.parameters.iter().map(|p| p.name.clone()));
+    push_row(&mut out, header);
+    for point in 0..plan.point_count() {
+        push_row(
+            &mut out,
+            std::iter::once(point.to_string()).chain(plan.labels(point)),
+        );
+    }
+    Ok(String::from_utf8(out).expect("CSV of UTF-8 fields is UTF-8"))
+}
+
+fn fresh_manifest(
+    plan: &SweepPlan,
+    file: &str,
+    threads: usize,
+    shard: Option<Shard>,
+    first_point: u64,
+    end_point: u64,
+) -> StudyManifest {
+    StudyManifest {
+        tool: "detente".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: StudyManifest::build_commit(),
+        command: "sweep".into(),
+        scenario: plan.scenario_name.clone(),
+        config_file: file.to_string(),
+        config_sha256: sha256_hex(plan.text.as_bytes()),
+        design: DesignInfo {
+            kind: plan.design.name().into(),
+            points: plan.point_count(),
+            replications: plan.replications,
+            parameters: plan
+                .parameters
+                .iter()
+                .map(|p| ParameterInfo {
+                    path: p.path.clone(),
+                    name: p.name.clone(),
+                })
+                .collect(),
+        },
+        seed: plan.seed,
+        threads,
+        shard: shard.map(|s| ShardInfo {
+            index: s.index,
+            count: s.count,
+            first_point,
+            end_point,
+        }),
+        started_at: timestamp(SystemTime::now()),
+        finished_at: None,
+        wall_time_seconds: 0.0,
+        runs_total: (end_point - first_point) * plan.replications,
+        runs_done: 0,
+        failed_runs: 0,
+        complete: false,
+        files: [
+            "design.csv",
+            "runs.csv",
+            "summary.csv",
+            "config.toml",
+            "manifest.json",
+        ]
+        .map(String::from)
+        .to_vec(),
+        checkpoint: None,
+        merged_from: Vec::new(),
+    }
+}
+
+/// Decides what to do with an existing directory. Returns the manifest of an
+/// incomplete study to resume, or `None` to start afresh (the directory is
+/// then new or emptied).
+fn prepare_dir(
+    dir: &Path,
+    options: &SweepOptions,
+    fresh: &StudyManifest,
+) -> Result<Option<StudyManifest>, Error> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let has_manifest = dir.join("manifest.json").exists();
+    if options.force {
+        fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        return Ok(None);
+    }
+    if !has_manifest {
+        let empty = fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_none();
+        return if empty {
+            Ok(None)
+        } else {
+            Err(Error::OutputExists(dir.to_path_buf()))
+        };
+    }
+    let existing = StudyManifest::read(dir)?;
+    if existing.complete {
+        return Err(Error::Usage(format!(
+            "{} holds a complete study; pass --force to replace it or --out to write elsewhere",
+            dir.display()
+        )));
+    }
+    if !options.resume {
+        return Err(Error::Usage(format!(
+            "{} holds an incomplete study ({} of {} runs done); pass --resume to finish it or --force to start over",
+            dir.display(),
+            existing.runs_done,
+            existing.runs_total
+        )));
+    }
+    let same = existing.config_sha256 == fresh.config_sha256
+        && existing.design == fresh.design
+        && existing.seed == fresh.seed
+        && existing.shard == fresh.shard;
+    if !same || existing.checkpoint.is_none() {
+        return Err(Error::Usage(format!(
+            "{} holds a study of a different config, design, seed or shard; --resume needs the same ones (or pass --force to start over)",
+            dir.display()
+        )));
+    }
+    Ok(Some(existing))
+}
+
+/// The study's open files.
+struct Study {
+    runs: CsvFile,
+    summary: CsvFile,
+    partial: Option<PointSummary>,
+}
+
+impl Study {
+    /// Creates the files, or reopens them at the checkpoint when resuming.
+    fn open(
+        dir: &Path,
+        plan: &SweepPlan,
+        base: &Scenario,
+        resumed: Option<&StudyManifest>,
+    ) -> Result<Study, Error> {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        if let Some(previous) = resumed {
+            let checkpoint = previous
+                .checkpoint
+                .as_ref()
+                .expect("prepare_dir only resumes with a checkpoint");
+            return Ok(Study {
+                runs: CsvFile::reopen(&dir.join("runs.csv"), checkpoint.runs_bytes)?,
+                summary: CsvFile::reopen(&dir.join("summary.csv"), checkpoint.summary_bytes)?,
+                partial: checkpoint.partial_point.clone(),
+            });
+        }
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.join(name);
+            fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+        };
+        write("design.csv", design_table(plan)?.as_bytes())?;
+        write("config.toml", plan.text.as_bytes())?;
+        let names: Vec<String> = plan.parameters.iter().map(|p| p.name.clone()).collect();
+        let mut runs = CsvFile::create(&dir.join("runs.csv"))?;
+        runs.write_row(&runs_header(base, &names))?;
+        let mut summary = CsvFile::create(&dir.join("summary.csv"))?;
+        let header: Vec<String> = std::iter::once("point_id".to_string())
+            .chain(names)
+            .chain(summary_columns(base))
+            .collect();
+        summary.write_row(&header)?;
+        Ok(Study {
+            runs,
+            summary,
+            partial: None,
+        })
+    }
+
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            runs_bytes: self.runs.bytes,
+            summary_bytes: self.summary.bytes,
+            partial_point: self.partial.clone(),
+        }
+    }
+}
+
+/// Columns of a sweep's `runs.csv`.
+fn runs_header(base: &Scenario, parameters: &[String]) -> Vec<String> {
+    let run = run_columns(base);
+    ["point_id", "replicate"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(run[..2].iter().cloned())
+        .chain(parameters.iter().cloned())
+        .chain(run[2..].iter().cloned())
+        .collect()
+}
+
+/// An append-only CSV file that counts its bytes (for checkpoints).
+struct CsvFile {
+    path: PathBuf,
+    file: BufWriter<File>,
+    bytes: u64,
+    row: Vec<u8>,
+}
+
+impl CsvFile {
+    fn create(path: &Path) -> Result<CsvFile, Error> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        Ok(CsvFile::new(path, file, 0))
+    }
+
+    /// Opens an existing file cut back to `bytes` (dropping anything written
+    /// after the last checkpoint).
+    fn reopen(path: &Path, bytes: u64) -> Result<CsvFile, Error> {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let length = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        if length < bytes {
+            return Err(Error::Usage(format!(
+                "{} is shorter ({length} bytes) than its checkpoint ({bytes} bytes); the study cannot be resumed, pass --force to start over",
+                path.display()
+            )));
+        }
+        file.set_len(bytes).map_err(|e| Error::io(path, e))?;
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        file.flush().map_err(|e| Error::io(path, e))?;
+        Ok(CsvFile::new(path, file, bytes))
+    }
+
+    fn new(path: &Path, file: File, bytes: u64) -> CsvFile {
+        CsvFile {
+            path: path.to_path_buf(),
+            file: BufWriter::with_capacity(1 << 16, file),
+            bytes,
+            row: Vec::new(),
+        }
+    }
+
+    fn write_row(&mut self, fields: &[String]) -> Result<(), Error> {
+        let mut row = std::mem::take(&mut self.row);
+        row.clear();
+        push_row(&mut row, fields);
+        let written = self.write_bytes(&row);
+        self.row = row;
+        written
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.file
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.bytes += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        self.file.flush().map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+/// Per-thread state: buffers, the current point's model, a row formatter.
+struct Worker {
+    scratch: Scratch,
+    model: Option<(u64, Model)>,
+    fields: Vec<String>,
+}
+
+impl Worker {
+    /// Runs global run `run` and formats its `runs.csv` row.
+    fn run(&mut self, plan: &SweepPlan, run: u64, fail: bool) -> (u64, RunRecord, Vec<u8>) {
+        let (point, replicate) = (run / plan.replications, run % plan.replications);
+        if self.model.as_ref().is_none_or(|(p, _)| *p != point) {
+            let scenario = plan
+                .scenario(point)
+                .expect("validated: every design point gives a valid scenario");
+            self.model = Some((point, Model::new(scenario)));
+        }
+        let (_, model) = self.model.as_ref().expect("set just above");
+        let seed = run_seed(plan.seed, point, replicate);
+        let scratch = &mut self.scratch;
+        let record = engine::guarded(run, seed, |_| {
+            if fail {
+                panic!("injected failure ({FAIL_RUNS_VARIABLE})");
+            }
+            model.simulate(seed, scratch, None)
+        });
+        self.fields.clear();
+        run_fields(model.scenario(), &record, &mut self.fields);
+        let (ids, rest) = self.fields.split_at(2);
+        let (head, labels) = (
+            [point.to_string(), replicate.to_string()],
+            plan.labels(point),
+        );
+        let mut row = Vec::with_capacity(256);
+        push_row(&mut row, head.iter().chain(ids).chain(&labels).chain(rest));
+        (point, record, row)
+    }
+}
+
+/// The writer's side of a running sweep.
+struct Progress {
+    study: Study,
+    manifest: StudyManifest,
+    dir: PathBuf,
+    outcomes: [u64; 3],
+    failed_points: Vec<u64>,
+    /// Wall time of earlier sessions of a resumed study.
+    clock_start: f64,
+}
+
+impl Progress {
+    fn write_chunk(
+        &mut self,
+        plan: &SweepPlan,
+        base: &Scenario,
+        chunk: Vec<(u64, RunRecord, Vec<u8>)>,
+    ) -> Result<(), Error> {
+        for (point, record, row) in chunk {
+            self.study.runs.write_bytes(&row)?;
+            let summary = self
+                .study
+                .partial
+                .get_or_insert_with(|| PointSummary::new(point, base));
+            match &record.result {
+                Ok(r) => {
+                    summary.add(base, Ok(r));
+                    let slot = Outcome::ALL.iter().position(|&o| o == r.outcome);
+                    self.outcomes[slot.expect("ALL lists every outcome")] += 1;
+                }
+                Err(_) => {
+                    summary.add(base, Err(()));
+                    self.manifest.failed_runs += 1;
+                    if self.failed_points.last() != Some(&point) {
+                        self.failed_points.push(point);
+                    }
+                }
+            }
+            self.manifest.runs_done += 1;
+            if summary.runs == plan.replications {
+                let fields: Vec<String> = std::iter::once(point.to_string())
+                    .chain(plan.labels(point))
+                    .chain(summary.fields(base))
+                    .collect();
+                self.study.partial = None;
+                self.study.summary.write_row(&fields)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes the files and records where they stand.
+    fn checkpoint(&mut self, elapsed: f64) -> Result<(), Error> {
+        self.study.runs.flush()?;
+        self.study.summary.flush()?;
+        self.manifest.checkpoint = Some(self.study.checkpoint());
+        self.manifest.wall_time_seconds = self.clock_start + elapsed;
+        self.manifest.write(&self.dir)
+    }
+}
+
+impl fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.interrupted {
+            return write!(
+                f,
+                "interrupted after {} of {} runs; {} is marked incomplete: rerun with --resume to finish it",
+                self.runs_done,
+                self.runs_total,
+                self.dir.display()
+            );
+        }
+        let ok = (self.runs_done - self.failed).max(1) as f64;
+        let shares: Vec<String> = Outcome::ALL
+            .iter()
+            .zip(self.outcomes)
+            .map(|(o, n)| format!("{} {:.1} %", o.name(), 100.0 * n as f64 / ok))
+            .collect();
+        write!(
+            f,
+            "{} points, {} runs in {:.2} s -> {} ({})",
+            self.points,
+            self.runs_total,
+            self.wall_time_seconds,
+            self.dir.display(),
+            shares.join(", ")
+        )?;
+        if self.failed > 0 {
+            let points: Vec<String> = self
+                .failed_points
+                .iter()
+                .take(10)
+                .map(u64::to_string)
+                .collect();
+            let more = if self.failed_points.len() > 10 {
+                ", ..."
+            } else {
+                ""
+            };
+            write!(
+                f,
+                "\n{} runs failed, at design points {}{more}; see the status and message columns of {}",
+                self.failed,
+                points.join(", "),
+                self.dir.join("runs.csv").display()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_the_points_exactly_once() {
+        for points in [1u64, 7, 10, 1000] {
+            for count in 1..=5u64 {
+                let mut next = 0;
+                for index in 1..=count {
+                    let (first, end) = Shard { index, count }.points(points);
+                    assert_eq!(first, next);
+                    next = end;
+                }
+                assert_eq!(next, points);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_syntax_is_checked() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        assert!("0/4".parse::<Shard>().is_err());
+        assert!("5/4".parse::<Shard>().is_err());
+        assert!("2".parse::<Shard>().is_err());
+    }
+}

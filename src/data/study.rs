@@ -1,0 +1,104 @@
+//! The manifest of a sweep study: provenance, the design, and — while the
+//! study is incomplete — the checkpoint from which `--resume` continues.
+
+use std::fs;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::sweep::summary::PointSummary;
+
+/// A swept parameter as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParameterInfo {
+    pub path: String,
+    pub name: String,
+}
+
+/// The design as recorded: what makes two studies the same experiment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignInfo {
+    pub kind: String,
+    pub points: u64,
+    pub replications: u64,
+    pub parameters: Vec<ParameterInfo>,
+}
+
+/// Which part of the design a shard covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// 1-based shard number.
+    pub index: u64,
+    pub count: u64,
+    /// Points `first_point..end_point` (0-based, end exclusive).
+    pub first_point: u64,
+    pub end_point: u64,
+}
+
+/// Where an interrupted study stopped: file lengths and the point in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub runs_bytes: u64,
+    pub summary_bytes: u64,
+    pub partial_point: Option<PointSummary>,
+}
+
+/// `manifest.json` of a study.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyManifest {
+    pub tool: String,
+    pub version: String,
+    pub git_commit: Option<String>,
+    pub command: String,
+    pub scenario: String,
+    pub config_file: String,
+    pub config_sha256: String,
+    pub design: DesignInfo,
+    pub seed: u64,
+    pub threads: usize,
+    pub shard: Option<ShardInfo>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub wall_time_seconds: f64,
+    /// Runs in this study (or shard).
+    pub runs_total: u64,
+    pub runs_done: u64,
+    pub failed_runs: u64,
+    pub complete: bool,
+    pub files: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+}
+
+impl StudyManifest {
+    /// Reads `dir/manifest.json`.
+    pub fn read(dir: &Path) -> Result<StudyManifest, Error> {
+        let path = dir.join("manifest.json");
+        let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::Usage(format!(
+                "{}: not a detente study manifest ({e})",
+                path.display()
+            ))
+        })
+    }
+
+    /// Writes `dir/manifest.json` atomically (temporary file, then rename),
+    /// so a kill at any moment leaves the old or the new manifest, whole.
+    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+        let path = dir.join("manifest.json");
+        let temporary = dir.join(".manifest.json.tmp");
+        let json = serde_json::to_string_pretty(self).expect("a manifest always serialises");
+        fs::write(&temporary, json + "\n").map_err(|e| Error::io(&temporary, e))?;
+        fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// The source commit this binary was built from, when known.
+    pub fn build_commit() -> Option<String> {
+        let commit = env!("DETENTE_GIT_COMMIT");
+        (!commit.is_empty()).then(|| commit.to_string())
+    }
+}
