@@ -78,6 +78,18 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_RUNS)]
         max_runs: u64,
     },
+    /// Join the shards of one sweep into the study an unsharded sweep writes.
+    Merge {
+        /// Shard study directories, in any order.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Directory of the merged study.
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        /// Replace an existing output directory.
+        #[arg(long)]
+        force: bool,
+    },
     /// Validate a config and summarise the scenario without running it.
     Check {
         /// Scenario config (TOML).

@@ -103,6 +103,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Merge { dirs, out, force } => {
+            let report = commands::merge(&dirs, &out, force)?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { config } => {
             println!("{}", commands::check(&config)?);
             Ok(ExitCode::SUCCESS)

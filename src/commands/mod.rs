@@ -1,9 +1,11 @@
 //! The subcommands, as library functions the binary calls.
 
 pub mod check;
+pub mod merge;
 pub mod run;
 pub mod sweep;
 
 pub use check::check;
+pub use merge::{MergeReport, merge};
 pub use run::{RunOptions, RunReport, run};
 pub use sweep::{SweepOptions, SweepOutcome, SweepReport, sweep};

@@ -181,6 +181,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         manifest.wall_time_seconds = previous.wall_time_seconds;
         manifest.runs_done = previous.runs_done;
         manifest.failed_runs = previous.failed_runs;
+        manifest.outcomes = previous.outcomes;
     }
     manifest.checkpoint = Some(study.checkpoint());
     manifest.write(&dir)?;
@@ -194,7 +195,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         study,
         manifest,
         dir: dir.clone(),
-        outcomes: [0; 3],
         failed_points: Vec::new(),
         clock_start: manifest_wall(&resumed),
     };
@@ -224,7 +224,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     let wall = clock.elapsed().as_secs_f64();
     let Progress {
         mut manifest,
-        outcomes,
         failed_points,
         clock_start,
         ..
@@ -243,7 +242,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         runs_done: manifest.runs_done,
         failed: manifest.failed_runs,
         failed_points,
-        outcomes,
+        outcomes: manifest.outcomes,
         wall_time_seconds: wall,
         interrupted,
     }))
@@ -332,6 +331,7 @@ fn fresh_manifest(
         runs_total: (end_point - first_point) * plan.replications,
         runs_done: 0,
         failed_runs: 0,
+        outcomes: [0; 3],
         complete: false,
         files: [
             "design.csv",
@@ -584,7 +584,6 @@ struct Progress {
     study: Study,
     manifest: StudyManifest,
     dir: PathBuf,
-    outcomes: [u64; 3],
     failed_points: Vec<u64>,
     /// Wall time of earlier sessions of a resumed study.
     clock_start: f64,
@@ -607,7 +606,7 @@ impl Progress {
                 Ok(r) => {
                     summary.add(base, Ok(r));
                     let slot = Outcome::ALL.iter().position(|&o| o == r.outcome);
-                    self.outcomes[slot.expect("ALL lists every outcome")] += 1;
+                    self.manifest.outcomes[slot.expect("ALL lists every outcome")] += 1;
                 }
                 Err(_) => {
                     summary.add(base, Err(()));

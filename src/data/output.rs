@@ -44,6 +44,11 @@ impl Staging {
         })
     }
 
+    /// The staging directory itself.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
     /// Path of a file inside the staging directory.
     pub fn file(&self, name: &str) -> PathBuf {
         self.dir.join(name)

@@ -65,6 +65,8 @@ pub struct StudyManifest {
     pub runs_total: u64,
     pub runs_done: u64,
     pub failed_runs: u64,
+    /// Runs ending in agreement, unilateral deployment and the status quo.
+    pub outcomes: [u64; 3],
     pub complete: bool,
     pub files: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
