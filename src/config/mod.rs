@@ -16,25 +16,151 @@ use crate::model::Scenario;
 /// A config file, parsed and validated.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
-    /// The file's text as read (hashed into manifests, copied beside datasets).
+    /// The resolved config: the file's text as read, or — when it `extends`
+    /// another file — the merged document. Hashed into manifests and copied
+    /// beside datasets, so a study records exactly what it ran.
     pub text: String,
     pub raw: RawConfig,
     pub scenario: Scenario,
 }
 
+/// How many `extends` a config may chain.
+const MAX_EXTENDS: usize = 8;
+
 /// Reads, parses and validates a config file.
+///
+/// A config may start with `extends = "other.toml"` (relative to itself): the
+/// other file is read first and this file's tables are merged over it, key by
+/// key (a `[sweep]` table replaces the other's whole).
 pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
-        file: file.clone(),
-        error,
+    let mut sources = vec![read(path)?];
+    while let Some(parent) = extends(&sources[sources.len() - 1])? {
+        if sources.len() > MAX_EXTENDS || sources.iter().any(|s| s.path == parent) {
+            let last = &sources[sources.len() - 1];
+            return Err(invalid(
+                &last.file,
+                Some(&last.text),
+                "extends",
+                format!("makes a chain that loops or is longer than {MAX_EXTENDS} files"),
+            ));
+        }
+        sources.push(read(&parent)?);
+    }
+    if sources.len() == 1 {
+        let source = sources.pop().expect("one source");
+        let (raw, scenario) = parse(&source.text, &source.file)?;
+        return Ok(LoadedConfig {
+            text: source.text,
+            raw,
+            scenario,
+        });
+    }
+    let mut merged = toml::Table::new();
+    for source in sources.iter().rev() {
+        let mut table: toml::Table = source
+            .text
+            .parse()
+            .map_err(|e| parse_error(&source.text, &source.file, &e))?;
+        table.remove("extends");
+        merge(&mut merged, table);
+    }
+    let text = toml::to_string(&merged).expect("a parsed table serialises");
+    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+        let path = e.span().and_then(|s| locate::path_at(&text, s.start));
+        let message = locate::with_suggestion(&e.message().replace('\n', " "));
+        let (file, location) = relocate(&sources, path.as_deref());
+        ConfigError::Parse {
+            file,
+            location,
+            message: match path {
+                Some(path) => format!("{path}: {message}"),
+                None => message,
+            },
+        }
     })?;
-    let (raw, scenario) = parse(&text, &file)?;
+    let scenario = validate::validate(&raw, &sources[0].file, None).map_err(|e| match e {
+        ConfigError::Invalid { key, message, .. } => {
+            let (file, location) = relocate(&sources, Some(&key));
+            ConfigError::Invalid {
+                file,
+                key,
+                location,
+                message,
+            }
+        }
+        other => other,
+    })?;
     Ok(LoadedConfig {
         text,
         raw,
         scenario,
     })
+}
+
+/// One file of a config.
+struct Source {
+    path: std::path::PathBuf,
+    file: String,
+    text: String,
+}
+
+fn read(path: &Path) -> Result<Source, ConfigError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+        file: file.clone(),
+        error,
+    })?;
+    Ok(Source {
+        path: path.to_path_buf(),
+        file,
+        text,
+    })
+}
+
+/// The file a source extends, resolved against the source's folder.
+fn extends(source: &Source) -> Result<Option<std::path::PathBuf>, ConfigError> {
+    let table: toml::Table = source
+        .text
+        .parse()
+        .map_err(|e| parse_error(&source.text, &source.file, &e))?;
+    match table.get("extends") {
+        None => Ok(None),
+        Some(toml::Value::String(other)) => {
+            let folder = source.path.parent().unwrap_or(Path::new("."));
+            Ok(Some(folder.join(other)))
+        }
+        Some(other) => Err(invalid(
+            &source.file,
+            Some(&source.text),
+            "extends",
+            format!("must be a file name in quotes (got a {})", other.type_str()),
+        )),
+    }
+}
+
+/// Merges `over` into `base`: tables key by key, anything else replaced;
+/// a `sweep` table replaces the base's whole.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) if key != "sweep" => {
+                merge(inner, value)
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// The file (and place) that sets a dotted key: the first of the chain that has it.
+fn relocate(sources: &[Source], key: Option<&str>) -> (String, Option<Location>) {
+    key.and_then(|key| {
+        sources
+            .iter()
+            .find_map(|s| locate::find(&s.text, key).map(|l| (s.file.clone(), Some(l))))
+    })
+    .unwrap_or_else(|| (sources[0].file.clone(), None))
 }
 
 /// Parses and validates config text; `file` names it in messages.

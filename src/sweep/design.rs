@@ -50,12 +50,12 @@ impl Levels {
     pub fn stepped(from: f64, to: f64, steps: u32, log: bool, integer: bool) -> Levels {
         let values = (0..steps)
             .map(|i| {
-                let u = if steps <= 1 {
-                    0.0
-                } else {
-                    f64::from(i) / f64::from(steps - 1)
+                let x = match i {
+                    0 => from,
+                    i if i + 1 == steps => to,
+                    i => tidy(along(from, to, log, f64::from(i) / f64::from(steps - 1))),
                 };
-                number(along(from, to, log, u), integer)
+                number(x, integer)
             })
             .collect();
         Levels::List(values)
@@ -84,6 +84,15 @@ impl Levels {
             Levels::Range { .. } => None,
         }
     }
+}
+
+/// Rounds to 12 significant digits, so stepped values print as written
+/// (0.3, not 0.30000000000000004) in design tables and datasets.
+fn tidy(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 fn along(from: f64, to: f64, log: bool, u: f64) -> f64 {
