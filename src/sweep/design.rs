@@ -78,7 +78,7 @@ impl Levels {
     }
 
     /// Number of listed values (`None` for a continuous range).
-    pub fn len(&self) -> Option<usize> {
+    pub fn listed(&self) -> Option<usize> {
         match self {
             Levels::List(v) => Some(v.len()),
             Levels::Range { .. } => None,
