@@ -2,11 +2,13 @@
 //! streaming `runs.csv` and `summary.csv` in order, checkpointing as it goes
 //! so an interrupted study can be resumed, and optionally one shard of it.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -199,6 +201,10 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         clock_start: manifest_wall(&resumed),
     };
     let mut interrupted = false;
+    let models = Models {
+        plan: &plan,
+        recent: Mutex::new(VecDeque::new()),
+    };
     run_ordered(
         &pool,
         first_run + state.manifest.runs_done..first_run + runs_total,
@@ -207,7 +213,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
             model: None,
             fields: Vec::new(),
         },
-        |run, worker| worker.run(&plan, run, failing.contains(&run)),
+        |run, worker| worker.run(&models, run, failing.contains(&run)),
         |chunk| {
             let n = chunk.len() as u64;
             state.write_chunk(&plan, base, chunk)?;
@@ -540,22 +546,56 @@ impl CsvFile {
     }
 }
 
+/// Models of the design points being run, shared by the workers: rayon
+/// splits a chunk into many small jobs, and building a point's model (apply
+/// the parameters, validate, prepare) once per point rather than once per
+/// job keeps that cost out of the parallel section.
+struct Models<'a> {
+    plan: &'a SweepPlan,
+    recent: Mutex<VecDeque<(u64, Arc<Model>)>>,
+}
+
+impl Models<'_> {
+    /// Points kept: those a chunk spans when replications are few.
+    const KEEP: usize = 64;
+
+    fn get(&self, point: u64) -> Arc<Model> {
+        let lock = || {
+            self.recent
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some((_, model)) = lock().iter().find(|(p, _)| *p == point) {
+            return Arc::clone(model);
+        }
+        let scenario = self
+            .plan
+            .scenario(point)
+            .expect("validated: every design point gives a valid scenario");
+        let model = Arc::new(Model::new(scenario));
+        let mut recent = lock();
+        if recent.len() == Self::KEEP {
+            recent.pop_front();
+        }
+        recent.push_back((point, Arc::clone(&model)));
+        model
+    }
+}
+
 /// Per-thread state: buffers, the current point's model, a row formatter.
 struct Worker {
     scratch: Scratch,
-    model: Option<(u64, Model)>,
+    model: Option<(u64, Arc<Model>)>,
     fields: Vec<String>,
 }
 
 impl Worker {
     /// Runs global run `run` and formats its `runs.csv` row.
-    fn run(&mut self, plan: &SweepPlan, run: u64, fail: bool) -> (u64, RunRecord, Vec<u8>) {
+    fn run(&mut self, models: &Models, run: u64, fail: bool) -> (u64, RunRecord, Vec<u8>) {
+        let plan = models.plan;
         let (point, replicate) = (run / plan.replications, run % plan.replications);
         if self.model.as_ref().is_none_or(|(p, _)| *p != point) {
-            let scenario = plan
-                .scenario(point)
-                .expect("validated: every design point gives a valid scenario");
-            self.model = Some((point, Model::new(scenario)));
+            self.model = Some((point, models.get(point)));
         }
         let (_, model) = self.model.as_ref().expect("set just above");
         let seed = run_seed(plan.seed, point, replicate);

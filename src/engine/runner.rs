@@ -34,28 +34,45 @@ pub fn pool(threads: usize) -> rayon::ThreadPool {
 /// Runs `job` for every index in parallel chunks, each worker with its own
 /// state from `init`, and passes each chunk's results, in index order, to
 /// `write`. Stops early when `write` returns `Ok(false)` or an error.
-pub fn run_ordered<S, T: Send, E>(
+///
+/// `write` runs on its own thread while the pool computes the next chunk, so
+/// writing overlaps with computing; at most two chunks are in memory.
+pub fn run_ordered<S, T: Send, E: Send>(
     pool: &rayon::ThreadPool,
     indices: std::ops::Range<u64>,
     init: impl Fn() -> S + Sync + Send,
     job: impl Fn(u64, &mut S) -> T + Sync + Send,
-    mut write: impl FnMut(Vec<T>) -> Result<bool, E>,
+    mut write: impl FnMut(Vec<T>) -> Result<bool, E> + Send,
 ) -> Result<(), E> {
-    let mut start = indices.start;
-    while start < indices.end {
-        let end = (start + CHUNK).min(indices.end);
-        let chunk: Vec<T> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map_init(&init, |state, i| job(i, state))
-                .collect()
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+        let writer = scope.spawn(move || {
+            for chunk in receiver {
+                if !write(chunk)? {
+                    break;
+                }
+            }
+            Ok(())
         });
-        if !write(chunk)? {
-            break;
+        let mut start = indices.start;
+        while start < indices.end {
+            let end = (start + CHUNK).min(indices.end);
+            let chunk: Vec<T> = pool.install(|| {
+                (start..end)
+                    .into_par_iter()
+                    .map_init(&init, |state, i| job(i, state))
+                    .collect()
+            });
+            if sender.send(chunk).is_err() {
+                break; // the writer has stopped
+            }
+            start = end;
         }
-        start = end;
-    }
-    Ok(())
+        drop(sender);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// Runs `simulate`, turning a panic into a recorded failure. `simulate` gets

@@ -161,8 +161,8 @@ impl Agent {
         }
     }
 
-    /// Value of a single package (used for agents whose whole table is not needed).
-    pub fn value_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
+    /// Value of a single package before the oil shift: base plus issue terms.
+    pub fn package_value(&self, package: &[u32], threat: f64) -> f64 {
         // Same order of additions as `Subspace::sums` over `value_terms`.
         let mut v = self.base_value();
         for (i, &value) in package.iter().enumerate() {
@@ -174,7 +174,12 @@ impl Agent {
                 .map(|k| self.weights[k] * (e[k] + threat * t[k]))
                 .sum::<f64>();
         }
-        v + self.oil_shift(leverage)
+        v
+    }
+
+    /// Value of a single package at oil leverage ℓ.
+    pub fn value_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
+        self.package_value(package, threat) + self.oil_shift(leverage)
     }
 
     /// Utility of an outcome: its package, plus the effects of how it came about.

@@ -13,6 +13,7 @@ use super::offers::{self, Layout, OfferBuffers};
 use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
+use super::strategy::concession_schedule;
 
 /// A scenario prepared for many runs.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct Model {
     main: Vec<TrackSpec>,
     /// The START issue and its own track, when negotiated separately.
     start: Option<(usize, TrackSpec)>,
+    /// Proposer's and opponent's concession by round.
+    schedules: [Vec<f64>; 2],
     proposer: usize,
     opponent: usize,
     hosts: Vec<usize>,
@@ -101,10 +104,14 @@ impl Model {
                 None,
             ),
         };
+        let deadline = scenario.protocol.deadline_rounds;
+        let schedules = [proposer, opponent]
+            .map(|i| concession_schedule(&scenario.agents[i].strategy, deadline));
         Model {
             scenario,
             main,
             start,
+            schedules,
             proposer,
             opponent,
             hosts,
@@ -207,6 +214,14 @@ impl Model {
             }
             _ => (Outcome::StatusQuo, spec.status_quo.clone()),
         };
+        let whole_deal = spec.name == TrackName::Main;
+        // Breakdown effects describe the whole deal (see `Context::floor`).
+        let how = if whole_deal {
+            breakdown.0
+        } else {
+            Outcome::Agreement
+        };
+        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
         let context = protocol::Context {
             scenario: &self.scenario,
             proposer: self.proposer,
@@ -216,8 +231,11 @@ impl Model {
             draw,
             proposer_frontier: &scratch.offers.proposer_frontier,
             opponent_frontier: &scratch.offers.opponent_frontier,
+            breakdown_values: [proposer, opponent].map(|a| a.package_value(&breakdown.1, threat)),
+            breakdown_shifts: [proposer, opponent].map(|a| a.outcome_shift(how)),
             breakdown,
-            whole_deal: spec.name == TrackName::Main,
+            whole_deal,
+            schedules: [&self.schedules[0], &self.schedules[1]],
         };
         match self.scenario.protocol.kind {
             ProtocolKind::Alternating => protocol::alternating::negotiate(&context, trace),

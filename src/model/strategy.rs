@@ -42,45 +42,62 @@ pub fn normalised_time(round: u32, deadline_rounds: u32) -> f64 {
     }
 }
 
+/// The concession α of a time-dependent strategy at each round
+/// `1..=deadline_rounds + 1` (index `round - 1`), computed once per scenario
+/// so runs do not evaluate powers every round. Empty for tit-for-tat.
+pub fn concession_schedule(strategy: &Strategy, deadline_rounds: u32) -> Vec<f64> {
+    match strategy {
+        Strategy::TimeDependent { beta, kappa } => (1..=deadline_rounds + 1)
+            .map(|round| concession(*beta, *kappa, normalised_time(round, deadline_rounds)))
+            .collect(),
+        Strategy::TitForTat {} => Vec::new(),
+    }
+}
+
 /// An agent's running aspiration during one negotiation.
 #[derive(Debug, Clone)]
-pub struct Aspiration {
-    strategy: Strategy,
+pub struct Aspiration<'a> {
+    /// α by round, from [`concession_schedule`] (empty for tit-for-tat).
+    schedule: &'a [f64],
     /// Tit-for-tat: utility the opponent has conceded to this agent so far.
     mirrored_concession: f64,
     /// Utility of the opponent's previous offer, to measure its last concession.
     last_received: Option<f64>,
 }
 
-impl Aspiration {
-    pub fn new(strategy: &Strategy) -> Aspiration {
+impl<'a> Aspiration<'a> {
+    pub fn new(schedule: &'a [f64]) -> Aspiration<'a> {
         Aspiration {
-            strategy: strategy.clone(),
+            schedule,
             mirrored_concession: 0.0,
             last_received: None,
         }
     }
 
+    fn mirrors(&self) -> bool {
+        self.schedule.is_empty()
+    }
+
     /// Records the utility, to this agent, of an offer it received.
     pub fn observe(&mut self, utility: f64) {
-        if let (Strategy::TitForTat {}, Some(previous)) = (&self.strategy, self.last_received) {
+        if let (true, Some(previous)) = (self.mirrors(), self.last_received) {
             self.mirrored_concession += utility - previous;
         }
         self.last_received = Some(utility);
     }
 
-    /// The utility this agent demands at normalised time `t`, given the best
+    /// The utility this agent demands in `round` (1-based), given the best
     /// utility it can ask for and the floor it will not go below. `pressure` in
     /// [0, 1] closes that share of the remaining range on top (ally pressure).
-    pub fn target(&self, t: f64, best: f64, floor: f64, pressure: f64) -> f64 {
+    pub fn target(&self, round: u32, best: f64, floor: f64, pressure: f64) -> f64 {
         if floor >= best {
             return best;
         }
-        let demand = match &self.strategy {
-            Strategy::TimeDependent { beta, kappa } => {
-                floor + (1.0 - concession(*beta, *kappa, t)) * (best - floor)
-            }
-            Strategy::TitForTat {} => (best - self.mirrored_concession).clamp(floor, best),
+        let demand = if self.mirrors() {
+            (best - self.mirrored_concession).clamp(floor, best)
+        } else {
+            let i = (round.max(1) as usize - 1).min(self.schedule.len() - 1);
+            floor + (1.0 - self.schedule[i]) * (best - floor)
         };
         demand - pressure * (demand - floor)
     }
@@ -103,47 +120,48 @@ mod tests {
         assert_eq!(concession(0.2, 0.1, 1.0), 1.0);
     }
 
+    fn schedule(beta: f64) -> Vec<f64> {
+        // Deadline 3: rounds 1, 2, 3 are t = 0, 0.5, 1.
+        concession_schedule(&Strategy::TimeDependent { beta, kappa: 0.0 }, 3)
+    }
+
     #[test]
     fn boulware_demands_more_than_conceder_midway() {
-        let boulware = Aspiration::new(&Strategy::TimeDependent {
-            beta: 0.2,
-            kappa: 0.0,
-        });
-        let conceder = Aspiration::new(&Strategy::TimeDependent {
-            beta: 2.0,
-            kappa: 0.0,
-        });
+        let (b, c) = (schedule(0.2), schedule(2.0));
+        let (boulware, conceder) = (Aspiration::new(&b), Aspiration::new(&c));
         let (b, c) = (
-            boulware.target(0.5, 1.0, 0.0, 0.0),
-            conceder.target(0.5, 1.0, 0.0, 0.0),
+            boulware.target(2, 1.0, 0.0, 0.0),
+            conceder.target(2, 1.0, 0.0, 0.0),
         );
         assert!((b - 0.96875).abs() < 1e-12);
         assert!((c - (1.0 - 0.7071)).abs() < 5e-5);
-        assert_eq!(boulware.target(1.0, 0.9, 0.3, 0.0), 0.3);
+        assert_eq!(boulware.target(3, 0.9, 0.3, 0.0), 0.3);
+        // Past the deadline the schedule stays at full concession.
+        assert_eq!(boulware.target(9, 0.9, 0.3, 0.0), 0.3);
     }
 
     #[test]
     fn pressure_closes_a_share_of_the_remaining_range() {
-        let a = Aspiration::new(&Strategy::TimeDependent {
-            beta: 1.0,
-            kappa: 0.0,
-        });
-        // Without pressure: 0.2 + 1.0 * 0.8 = 1.0 at t = 0; a quarter of 0.8 is closed.
-        assert!((a.target(0.0, 1.0, 0.2, 0.25) - 0.8).abs() < 1e-12);
+        let linear = schedule(1.0);
+        let a = Aspiration::new(&linear);
+        // Without pressure: 0.2 + 1.0 * 0.8 = 1.0 in round 1; a quarter of 0.8 is closed.
+        assert!((a.target(1, 1.0, 0.2, 0.25) - 0.8).abs() < 1e-12);
     }
 
     #[test]
     fn tit_for_tat_mirrors_the_opponents_concession() {
-        let mut a = Aspiration::new(&Strategy::TitForTat {});
-        assert_eq!(a.target(0.0, 0.9, 0.2, 0.0), 0.9);
+        let none = concession_schedule(&Strategy::TitForTat {}, 10);
+        assert!(none.is_empty());
+        let mut a = Aspiration::new(&none);
+        assert_eq!(a.target(1, 0.9, 0.2, 0.0), 0.9);
         a.observe(0.3);
-        assert_eq!(a.target(0.1, 0.9, 0.2, 0.0), 0.9);
+        assert_eq!(a.target(2, 0.9, 0.2, 0.0), 0.9);
         a.observe(0.4); // the opponent gave 0.1
-        assert!((a.target(0.2, 0.9, 0.2, 0.0) - 0.8).abs() < 1e-12);
+        assert!((a.target(3, 0.9, 0.2, 0.0) - 0.8).abs() < 1e-12);
         a.observe(0.35); // the opponent took 0.05 back
-        assert!((a.target(0.3, 0.9, 0.2, 0.0) - 0.85).abs() < 1e-12);
+        assert!((a.target(4, 0.9, 0.2, 0.0) - 0.85).abs() < 1e-12);
         a.observe(1.0); // a big concession never pushes below the floor
-        assert!((a.target(0.4, 0.9, 0.2, 0.0) - 0.2).abs() < 1e-12);
-        assert!(a.target(0.4, 0.9, 0.2, 0.0) >= 0.2);
+        assert!((a.target(5, 0.9, 0.2, 0.0) - 0.2).abs() < 1e-12);
+        assert!(a.target(5, 0.9, 0.2, 0.0) >= 0.2);
     }
 }

@@ -122,7 +122,10 @@ impl SweepPlan {
             parameters.push(parameter);
         }
         if design == Design::Zip {
-            let lengths: Vec<usize> = parameters.iter().filter_map(|p| p.levels.listed()).collect();
+            let lengths: Vec<usize> = parameters
+                .iter()
+                .filter_map(|p| p.levels.listed())
+                .collect();
             if lengths.windows(2).any(|w| w[0] != w[1]) {
                 let listed: Vec<String> = parameters
                     .iter()

@@ -12,7 +12,7 @@
 use super::{Context, offer_for_first, offer_for_second};
 use crate::model::outcome::{OfferRecord, Response, TrackResult};
 use crate::model::run::record;
-use crate::model::strategy::{Aspiration, normalised_time};
+use crate::model::strategy::Aspiration;
 
 pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>) -> TrackResult {
     let (pf, of) = (context.proposer_frontier, context.opponent_frontier);
@@ -23,12 +23,11 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
     let (p, o) = (context.proposer, context.opponent);
     let (proposer, opponent) = (&agents[p], &agents[o]);
     let deadline = context.scenario.protocol.deadline_rounds;
-    let mut proposer_aspiration = Aspiration::new(&proposer.strategy);
-    let mut opponent_aspiration = Aspiration::new(&opponent.strategy);
+    let mut proposer_aspiration = Aspiration::new(context.schedules[0]);
+    let mut opponent_aspiration = Aspiration::new(context.schedules[1]);
 
     for round in 1..=deadline {
         let leverage = context.draw.leverage_at(round);
-        let t = normalised_time(round, deadline);
         let (proposer_shift, opponent_shift) =
             (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
         let (proposer_floor, opponent_floor) =
@@ -42,12 +41,12 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
         // the opponent answers.
         if proposer_best >= proposer_floor {
             let demand =
-                proposer_aspiration.target(t, proposer_best, proposer_floor, proposer_pressure);
+                proposer_aspiration.target(round, proposer_best, proposer_floor, proposer_pressure);
             let offer = offer_for_first(pf, proposer, proposer_shift, demand);
             let worth = opponent.utility_of_value(offer.second + opponent_shift);
             opponent_aspiration.observe(worth);
             let next_demand =
-                opponent_aspiration.target(t, opponent_best, opponent_floor, opponent_pressure);
+                opponent_aspiration.target(round, opponent_best, opponent_floor, opponent_pressure);
             let accepted = worth >= opponent_floor && worth >= opponent.discount * next_demand;
             let response = if accepted {
                 Response::Accept
@@ -73,17 +72,12 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
             continue;
         }
         let demand =
-            opponent_aspiration.target(t, opponent_best, opponent_floor, opponent_pressure);
+            opponent_aspiration.target(round, opponent_best, opponent_floor, opponent_pressure);
         let counter = offer_for_second(of, opponent, opponent_shift, demand);
         let worth = proposer.utility_of_value(counter.first + proposer_shift);
         proposer_aspiration.observe(worth);
         let next_demand = if round < deadline {
-            proposer_aspiration.target(
-                normalised_time(round + 1, deadline),
-                proposer_best,
-                proposer_floor,
-                proposer_pressure,
-            )
+            proposer_aspiration.target(round + 1, proposer_best, proposer_floor, proposer_pressure)
         } else {
             proposer_floor
         };

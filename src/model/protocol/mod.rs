@@ -29,6 +29,12 @@ pub struct Context<'a> {
     pub opponent_frontier: &'a [FrontierPoint],
     /// What happens on breakdown.
     pub breakdown: (Outcome, Package),
+    /// Proposer's and opponent's value of the breakdown package before the
+    /// round's oil shift, and the shift for how it came about.
+    pub breakdown_values: [f64; 2],
+    pub breakdown_shifts: [f64; 2],
+    /// Proposer's and opponent's concession schedules.
+    pub schedules: [&'a [f64]; 2],
     /// Whether this track settles the whole deal. Reservation utilities and
     /// the effects of a breakdown outcome describe the whole deal, so a
     /// separate START track only asks each side to prefer its result to a lapse.
@@ -61,18 +67,19 @@ impl Context<'_> {
     /// separate START track, just its utility of the lapse).
     pub fn floor(&self, index: usize, leverage: f64) -> f64 {
         let agent = &self.scenario.agents[index];
-        let (outcome, package) = &self.breakdown;
-        let how = if self.whole_deal {
-            *outcome
-        } else {
-            Outcome::Agreement
-        };
-        let breakdown = agent.utility_of_outcome(package, how, self.draw.threat, leverage);
+        let side = usize::from(index != self.proposer);
+        let (package_value, shift) = self.breakdown_values_of(side);
+        // Same order of additions as `Agent::utility_of_outcome`.
+        let breakdown = agent.utility_of_value(package_value + agent.oil_shift(leverage) + shift);
         if self.whole_deal {
             agent.reservation_at(leverage).max(breakdown)
         } else {
             breakdown
         }
+    }
+
+    fn breakdown_values_of(&self, side: usize) -> (f64, f64) {
+        (self.breakdown_values[side], self.breakdown_shifts[side])
     }
 
     /// The breakdown result at the deadline.
