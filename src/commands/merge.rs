@@ -119,7 +119,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
         let (from, to) = (first_dir.join(name), staging.file(name));
         fs::copy(&from, &to).map_err(|e| Error::io(&from, e))?;
     }
-    for name in ["runs.csv", "summary.csv"] {
+    for name in ["runs.csv", "rounds.csv", "summary.csv"] {
         concatenate(
             &shards
                 .iter()

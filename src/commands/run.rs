@@ -1,12 +1,14 @@
 //! `detente run`: Monte Carlo replicates of one scenario.
 
 use std::fmt;
-use std::fs;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use crate::config;
-use crate::data::runs::{run_columns, run_fields, trace_columns, write_trace};
+use crate::data::row::push_row;
+use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
 use crate::data::{Manifest, Staging, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
@@ -93,14 +95,17 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     let trace_path = staging.file("rounds.csv");
     let mut trace = match options.trace {
         true => {
-            let mut w =
-                csv::Writer::from_path(&trace_path).map_err(|e| Error::csv(&trace_path, e))?;
-            w.write_record(trace_columns(scenario))
-                .map_err(|e| Error::csv(&trace_path, e))?;
+            let file = File::create(&trace_path).map_err(|e| Error::io(&trace_path, e))?;
+            let mut w = BufWriter::new(file);
+            let mut header = Vec::new();
+            push_row(&mut header, trace_columns(scenario));
+            w.write_all(&header)
+                .map_err(|e| Error::io(&trace_path, e))?;
             Some(w)
         }
         false => None,
     };
+    let mut offers = Vec::new();
 
     let mut report = RunReport {
         dir: dir.clone(),
@@ -132,7 +137,10 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
                 runs.write_record(&row)
                     .map_err(|e| Error::csv(&runs_path, e))?;
                 if let Some(w) = trace.as_mut() {
-                    write_trace(scenario, &record, w).map_err(|e| Error::csv(&trace_path, e))?;
+                    offers.clear();
+                    push_trace(scenario, &record, &mut offers);
+                    w.write_all(&offers)
+                        .map_err(|e| Error::io(&trace_path, e))?;
                 }
             }
             Ok::<bool, Error>(true)

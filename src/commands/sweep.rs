@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::commands::run::default_threads;
 use crate::config;
 use crate::data::row::push_row;
-use crate::data::runs::{run_columns, run_fields};
+use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
 use crate::data::study::{Checkpoint, DesignInfo, ParameterInfo, ShardInfo, StudyManifest};
 use crate::data::{sha256_hex, timestamp};
 use crate::engine::{self, RunRecord, run_ordered, run_seed};
@@ -342,6 +342,7 @@ fn fresh_manifest(
         files: [
             "design.csv",
             "runs.csv",
+            "rounds.csv",
             "summary.csv",
             "config.toml",
             "manifest.json",
@@ -411,6 +412,7 @@ fn prepare_dir(
 /// The study's open files.
 struct Study {
     runs: CsvFile,
+    rounds: CsvFile,
     summary: CsvFile,
     partial: Option<PointSummary>,
 }
@@ -431,6 +433,7 @@ impl Study {
                 .expect("prepare_dir only resumes with a checkpoint");
             return Ok(Study {
                 runs: CsvFile::reopen(&dir.join("runs.csv"), checkpoint.runs_bytes)?,
+                rounds: CsvFile::reopen(&dir.join("rounds.csv"), checkpoint.rounds_bytes)?,
                 summary: CsvFile::reopen(&dir.join("summary.csv"), checkpoint.summary_bytes)?,
                 partial: checkpoint.partial_point.clone(),
             });
@@ -444,6 +447,8 @@ impl Study {
         let names: Vec<String> = plan.parameters.iter().map(|p| p.name.clone()).collect();
         let mut runs = CsvFile::create(&dir.join("runs.csv"))?;
         runs.write_row(&runs_header(base, &names))?;
+        let mut rounds = CsvFile::create(&dir.join("rounds.csv"))?;
+        rounds.write_row(&trace_columns(base))?;
         let mut summary = CsvFile::create(&dir.join("summary.csv"))?;
         let header: Vec<String> = std::iter::once("point_id".to_string())
             .chain(names)
@@ -452,6 +457,7 @@ impl Study {
         summary.write_row(&header)?;
         Ok(Study {
             runs,
+            rounds,
             summary,
             partial: None,
         })
@@ -460,6 +466,7 @@ impl Study {
     fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
             runs_bytes: self.runs.bytes,
+            rounds_bytes: self.rounds.bytes,
             summary_bytes: self.summary.bytes,
             partial_point: self.partial.clone(),
         }
@@ -591,7 +598,7 @@ struct Worker {
 
 impl Worker {
     /// Runs global run `run` and formats its `runs.csv` row.
-    fn run(&mut self, models: &Models, run: u64, fail: bool) -> (u64, RunRecord, Vec<u8>) {
+    fn run(&mut self, models: &Models, run: u64, fail: bool) -> Done {
         let plan = models.plan;
         let (point, replicate) = (run / plan.replications, run % plan.replications);
         if self.model.as_ref().is_none_or(|(p, _)| *p != point) {
@@ -600,11 +607,14 @@ impl Worker {
         let (_, model) = self.model.as_ref().expect("set just above");
         let seed = run_seed(plan.seed, point, replicate);
         let scratch = &mut self.scratch;
-        let record = engine::guarded(run, seed, |_| {
+        // Replicate 0 of every point is traced: rounds.csv shows how a typical
+        // negotiation at each design point unfolded.
+        let traced = replicate == 0;
+        let record = engine::guarded(run, seed, |offers| {
             if fail {
                 panic!("injected failure ({FAIL_RUNS_VARIABLE})");
             }
-            model.simulate(seed, scratch, None)
+            model.simulate(seed, scratch, traced.then_some(offers))
         });
         self.fields.clear();
         run_fields(model.scenario(), &record, &mut self.fields);
@@ -615,8 +625,25 @@ impl Worker {
         );
         let mut row = Vec::with_capacity(256);
         push_row(&mut row, head.iter().chain(ids).chain(&labels).chain(rest));
-        (point, record, row)
+        let mut trace = Vec::new();
+        push_trace(model.scenario(), &record, &mut trace);
+        Done {
+            point,
+            record,
+            row,
+            trace,
+        }
     }
+}
+
+/// A finished run with its formatted rows.
+struct Done {
+    point: u64,
+    record: RunRecord,
+    /// Its `runs.csv` row.
+    row: Vec<u8>,
+    /// Its `rounds.csv` rows (replicate 0 only).
+    trace: Vec<u8>,
 }
 
 /// The writer's side of a running sweep.
@@ -634,10 +661,12 @@ impl Progress {
         &mut self,
         plan: &SweepPlan,
         base: &Scenario,
-        chunk: Vec<(u64, RunRecord, Vec<u8>)>,
+        chunk: Vec<Done>,
     ) -> Result<(), Error> {
-        for (point, record, row) in chunk {
-            self.study.runs.write_bytes(&row)?;
+        for done in chunk {
+            let (point, record) = (done.point, done.record);
+            self.study.runs.write_bytes(&done.row)?;
+            self.study.rounds.write_bytes(&done.trace)?;
             let summary = self
                 .study
                 .partial
@@ -672,6 +701,7 @@ impl Progress {
     /// Flushes the files and records where they stand.
     fn checkpoint(&mut self, elapsed: f64) -> Result<(), Error> {
         self.study.runs.flush()?;
+        self.study.rounds.flush()?;
         self.study.summary.flush()?;
         self.manifest.checkpoint = Some(self.study.checkpoint());
         self.manifest.wall_time_seconds = self.clock_start + elapsed;

@@ -1,7 +1,6 @@
 //! `runs.csv`: one row per run, and `rounds.csv`: one row per offer.
 
-use std::io::Write;
-
+use super::row::push_row;
 use crate::engine::RunRecord;
 use crate::model::Scenario;
 
@@ -80,12 +79,8 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
     }
 }
 
-/// Writes one record's offers as `rounds.csv` rows.
-pub fn write_trace<W: Write>(
-    scenario: &Scenario,
-    record: &RunRecord,
-    out: &mut csv::Writer<W>,
-) -> csv::Result<()> {
+/// Appends one record's offers as `rounds.csv` rows to `out`.
+pub fn push_trace(scenario: &Scenario, record: &RunRecord, out: &mut Vec<u8>) {
     let mut row = Vec::new();
     for offer in &record.trace {
         row.clear();
@@ -96,7 +91,6 @@ pub fn write_trace<W: Write>(
         row.extend(scenario.labels(&offer.package));
         row.extend(offer.utilities.iter().map(f64::to_string));
         row.push(offer.response.name().to_string());
-        out.write_record(&row)?;
+        push_row(out, &row);
     }
-    Ok(())
 }

@@ -40,6 +40,7 @@ pub struct ShardInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub runs_bytes: u64,
+    pub rounds_bytes: u64,
     pub summary_bytes: u64,
     pub partial_point: Option<PointSummary>,
 }
