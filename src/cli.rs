@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::sweep::Shard;
+use crate::plot::Format;
 
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.
 #[derive(Debug, Parser)]
@@ -74,9 +75,26 @@ pub enum Command {
         /// No progress bar.
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Do not draw the figures (they can be drawn later with `detente plot`).
+        #[arg(long)]
+        no_plots: bool,
         /// Refuse designs with more runs than this.
         #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_RUNS)]
         max_runs: u64,
+    },
+    /// Draw the figures of a sweep study or a run from its datasets.
+    Plot {
+        /// Study or run directory (with manifest.json, config.toml and the CSV files).
+        dir: PathBuf,
+        /// Figure directory (default: plots/<name of DIR>).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Image formats to write.
+        #[arg(long, value_name = "png|svg|both", default_value = "both")]
+        format: Format,
+        /// summary.csv column for the heatmap (default: agreement_rate).
+        #[arg(long, value_name = "COLUMN")]
+        metric: Option<String>,
     },
     /// Join the shards of one sweep into the study an unsharded sweep writes.
     Merge {

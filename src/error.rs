@@ -26,6 +26,8 @@ pub enum Error {
     Csv { path: PathBuf, error: csv::Error },
     #[error("{0}")]
     Usage(String),
+    #[error("drawing a figure: {0}")]
+    Plot(String),
 }
 
 impl Error {

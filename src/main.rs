@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Parser;
 use detente::cli::{Cli, Command};
 use detente::commands::{self, RunOptions, SweepOptions, SweepOutcome};
+use detente::plot::{self, Format, PlotOptions};
 
 /// Set by Ctrl-C; long commands stop at the next checkpoint.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -64,6 +65,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             resume,
             force,
             quiet,
+            no_plots,
             max_runs,
         } => {
             // A second Ctrl-C while stopping falls back to the default: exit now.
@@ -93,6 +95,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
                 SweepOutcome::Ran(report) => {
                     println!("{report}");
+                    if !report.interrupted && !no_plots {
+                        let figures = plot::plot(&PlotOptions {
+                            out: None,
+                            dir: report.dir.clone(),
+                            format: Format::Both,
+                            metric: None,
+                        })?;
+                        println!("{figures}");
+                    }
                     Ok(if report.interrupted {
                         ExitCode::from(130)
                     } else if report.failed > 0 {
@@ -102,6 +113,21 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                     })
                 }
             }
+        }
+        Command::Plot {
+            dir,
+            out,
+            format,
+            metric,
+        } => {
+            let report = plot::plot(&PlotOptions {
+                dir,
+                out,
+                format,
+                metric,
+            })?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Merge { dirs, out, force } => {
             let report = commands::merge(&dirs, &out, force)?;

@@ -135,6 +135,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
     manifest.runs_done = shards.iter().map(|(_, m, _)| m.runs_done).sum();
     manifest.failed_runs = shards.iter().map(|(_, m, _)| m.failed_runs).sum();
     manifest.outcomes = [0, 1, 2].map(|k| shards.iter().map(|(_, m, _)| m.outcomes[k]).sum());
+    manifest.failed_points = shards
+        .iter()
+        .flat_map(|(_, m, _)| m.failed_points.iter().copied())
+        .collect();
     manifest.wall_time_seconds = shards.iter().map(|(_, m, _)| m.wall_time_seconds).sum();
     manifest.started_at = shards
         .iter()

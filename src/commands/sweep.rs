@@ -184,6 +184,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         manifest.runs_done = previous.runs_done;
         manifest.failed_runs = previous.failed_runs;
         manifest.outcomes = previous.outcomes;
+        manifest.failed_points = previous.failed_points.clone();
     }
     manifest.checkpoint = Some(study.checkpoint());
     manifest.write(&dir)?;
@@ -197,7 +198,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         study,
         manifest,
         dir: dir.clone(),
-        failed_points: Vec::new(),
         clock_start: manifest_wall(&resumed),
     };
     let mut interrupted = false;
@@ -230,7 +230,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     let wall = clock.elapsed().as_secs_f64();
     let Progress {
         mut manifest,
-        failed_points,
         clock_start,
         ..
     } = state;
@@ -247,7 +246,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         runs_total,
         runs_done: manifest.runs_done,
         failed: manifest.failed_runs,
-        failed_points,
+        failed_points: manifest.failed_points.clone(),
         outcomes: manifest.outcomes,
         wall_time_seconds: wall,
         interrupted,
@@ -338,6 +337,7 @@ fn fresh_manifest(
         runs_done: 0,
         failed_runs: 0,
         outcomes: [0; 3],
+        failed_points: Vec::new(),
         complete: false,
         files: [
             "design.csv",
@@ -651,7 +651,6 @@ struct Progress {
     study: Study,
     manifest: StudyManifest,
     dir: PathBuf,
-    failed_points: Vec<u64>,
     /// Wall time of earlier sessions of a resumed study.
     clock_start: f64,
 }
@@ -680,8 +679,8 @@ impl Progress {
                 Err(_) => {
                     summary.add(base, Err(()));
                     self.manifest.failed_runs += 1;
-                    if self.failed_points.last() != Some(&point) {
-                        self.failed_points.push(point);
+                    if self.manifest.failed_points.last() != Some(&point) {
+                        self.manifest.failed_points.push(point);
                     }
                 }
             }

@@ -22,6 +22,21 @@ pub struct LoadedConfig {
     pub text: String,
     pub raw: RawConfig,
     pub scenario: Scenario,
+    /// The files read, the config first and then those it extends.
+    sources: Vec<Source>,
+}
+
+impl LoadedConfig {
+    /// An error about the value at a dotted key, located in the file that sets it.
+    pub fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        let (file, location) = relocate(&self.sources, Some(key));
+        ConfigError::Invalid {
+            file,
+            key: key.to_string(),
+            location,
+            message: message.into(),
+        }
+    }
 }
 
 /// How many `extends` a config may chain.
@@ -47,12 +62,12 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
         sources.push(read(&parent)?);
     }
     if sources.len() == 1 {
-        let source = sources.pop().expect("one source");
-        let (raw, scenario) = parse(&source.text, &source.file)?;
+        let (raw, scenario) = parse(&sources[0].text, &sources[0].file)?;
         return Ok(LoadedConfig {
-            text: source.text,
+            text: sources[0].text.clone(),
             raw,
             scenario,
+            sources,
         });
     }
     let mut merged = toml::Table::new();
@@ -94,10 +109,12 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
         text,
         raw,
         scenario,
+        sources,
     })
 }
 
 /// One file of a config.
+#[derive(Debug, Clone)]
 struct Source {
     path: std::path::PathBuf,
     file: String,

@@ -68,6 +68,9 @@ pub struct StudyManifest {
     pub failed_runs: u64,
     /// Runs ending in agreement, unilateral deployment and the status quo.
     pub outcomes: [u64; 3],
+    /// Design points with at least one failed run.
+    #[serde(default)]
+    pub failed_points: Vec<u64>,
     pub complete: bool,
     pub files: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -48,7 +48,7 @@ impl SweepPlan {
         replications: Option<u64>,
     ) -> Result<SweepPlan, ConfigError> {
         let text = loaded.text.as_str();
-        let fail = |key: &str, message: String| invalid(file, Some(text), key, message);
+        let fail = |key: &str, message: String| loaded.invalid(key, message);
         let base: toml::Table = text
             .parse()
             .expect("the config parsed once already, so it parses again");
@@ -200,7 +200,10 @@ impl SweepPlan {
                     &self.file,
                     None,
                     &at(),
-                    format!("is not a valid config: {}", e.message().trim()),
+                    format!(
+                        "is not a valid config: {}",
+                        crate::config::locate::with_suggestion(e.message().trim())
+                    ),
                 )
             })?;
         validate(&raw, &self.file, None).map_err(|e| match e {

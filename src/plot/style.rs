@@ -1,0 +1,190 @@
+//! The shared look of every figure: embedded font, colour-blind-safe
+//! palette, sizes, and rendering one figure to PNG and SVG.
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::Error;
+
+/// Figure size in pixels (PNG) and user units (SVG).
+pub const SIZE: (u32, u32) = (1200, 800);
+
+/// The font family name the embedded DejaVu Sans is registered under.
+pub const FONT: &str = "DejaVu Sans";
+
+static FONTS: Once = Once::new();
+
+/// Registers the embedded fonts (once per process): no system font library is used.
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        let regular: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        let bold: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+        plotters::style::register_font(FONT, FontStyle::Normal, regular)
+            .map_err(|_| ())
+            .expect("the embedded regular font is a valid TrueType file");
+        plotters::style::register_font(FONT, FontStyle::Bold, bold)
+            .map_err(|_| ())
+            .expect("the embedded bold font is a valid TrueType file");
+    });
+}
+
+/// Okabe & Ito (2008) colour-blind-safe palette, without black.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(240, 228, 66),  // yellow
+];
+
+/// Colour of series `i`.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Colours of the outcomes: agreement, unilateral, status quo.
+pub const OUTCOME_COLOURS: [RGBColor; 3] = [
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(86, 180, 233),
+];
+
+pub const INK: RGBColor = RGBColor(40, 40, 40);
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+
+pub fn title_style() -> TextStyle<'static> {
+    (FONT, 34).into_font().style(FontStyle::Bold).color(&INK)
+}
+
+pub fn label_style() -> TextStyle<'static> {
+    (FONT, 24).into_font().color(&INK)
+}
+
+pub fn tick_style() -> TextStyle<'static> {
+    (FONT, 19).into_font().color(&INK)
+}
+
+pub fn note_style() -> TextStyle<'static> {
+    (FONT, 17).into_font().color(&RGBColor(90, 90, 90))
+}
+
+/// Text centred at a point.
+pub fn centred(style: TextStyle<'static>) -> TextStyle<'static> {
+    style.pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// The result of drawing a figure.
+pub type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// A figure that can be drawn on any plotters backend.
+pub trait Figure {
+    /// File name without extension, saying what the figure shows.
+    fn stem(&self) -> String;
+    /// One-line caption for the index.
+    fn caption(&self) -> String;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Which files to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Png,
+    Svg,
+    Both,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "png" => Ok(Format::Png),
+            "svg" => Ok(Format::Svg),
+            "both" => Ok(Format::Both),
+            _ => Err(format!("`{s}` is not a format: use png, svg or both")),
+        }
+    }
+}
+
+/// Renders a figure into `dir` and returns the file names written.
+pub fn render(figure: &impl Figure, dir: &Path, format: Format) -> Result<Vec<String>, Error> {
+    register_fonts();
+    let stem = figure.stem();
+    let mut files = Vec::new();
+    let failed = |path: &Path, e: Box<dyn std::error::Error>| {
+        Error::Plot(format!("{}: {e}", path.display()))
+    };
+    if matches!(format, Format::Png | Format::Both) {
+        let path = dir.join(format!("{stem}.png"));
+        {
+            let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
+            root.fill(&WHITE).map_err(|e| failed(&path, e.into()))?;
+            figure.draw(&root).map_err(|e| failed(&path, e))?;
+            root.present().map_err(|e| failed(&path, e.into()))?;
+        }
+        files.push(format!("{stem}.png"));
+    }
+    if matches!(format, Format::Svg | Format::Both) {
+        let path = dir.join(format!("{stem}.svg"));
+        {
+            let root = SVGBackend::new(&path, SIZE).into_drawing_area();
+            root.fill(&WHITE).map_err(|e| failed(&path, e.into()))?;
+            figure.draw(&root).map_err(|e| failed(&path, e))?;
+            root.present().map_err(|e| failed(&path, e.into()))?;
+        }
+        files.push(format!("{stem}.svg"));
+    }
+    Ok(files)
+}
+
+/// A file-name-safe version of a column or parameter name.
+pub fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Viridis colour map (van der Walt & Smith), a perceptually uniform,
+/// colour-blind-safe scale, at `t` in [0, 1].
+pub fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(f64, (u8, u8, u8)); 9] = [
+        (0.0, (68, 1, 84)),
+        (0.125, (71, 44, 122)),
+        (0.25, (59, 81, 139)),
+        (0.375, (44, 113, 142)),
+        (0.5, (33, 144, 141)),
+        (0.625, (39, 173, 129)),
+        (0.75, (92, 200, 99)),
+        (0.875, (170, 220, 50)),
+        (1.0, (253, 231, 37)),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let k = STOPS
+        .iter()
+        .position(|s| s.0 >= t)
+        .unwrap_or(STOPS.len() - 1)
+        .max(1);
+    let (t0, c0) = STOPS[k - 1];
+    let (t1, c1) = STOPS[k];
+    let f = (t - t0) / (t1 - t0);
+    let mix = |a: u8, b: u8| (f64::from(a) + f * (f64::from(b) - f64::from(a))).round() as u8;
+    RGBColor(mix(c0.0, c1.0), mix(c0.1, c1.1), mix(c0.2, c1.2))
+}
