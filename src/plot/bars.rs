@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    Drawn, Figure, GRID, INK, OUTCOME_COLOURS, label_style, note_style, slug, tick_style,
+    Drawn, Figure, GRID, INK, OUTCOME_COLOURS, centred, label_style, note_style, slug, tick_style,
     title_style,
 };
 
@@ -48,20 +48,9 @@ impl Figure for CompositionFigure {
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..1f64)?;
         let labels: Vec<String> = self.points.iter().map(|p| p.0.clone()).collect();
         let every = n.div_ceil(40).max(1);
-        let formatter = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6
-                && i >= 0.0
-                && (i as usize) < labels.len()
-                && (i as usize).is_multiple_of(every)
-            {
-                labels[i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
-        let mut mesh = chart.configure_mesh();
-        mesh.disable_x_mesh()
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
             .bold_line_style(GRID)
             .light_line_style(WHITE)
             .axis_style(INK)
@@ -69,14 +58,25 @@ impl Figure for CompositionFigure {
             .y_desc("share of runs")
             .axis_desc_style(label_style())
             .label_style(tick_style())
-            .x_labels(n.min(40))
+            .x_labels(0)
             .y_labels(11)
             .y_label_formatter(&|y| format!("{y:.1}"))
-            .x_label_formatter(&formatter);
-        if rotate {
-            mesh.x_label_style(tick_style().transform(FontTransform::Rotate90));
+            .draw()?;
+        // Point labels, drawn by hand so long ones can run downwards.
+        for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
+            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
+            let style = if rotate {
+                tick_style().transform(FontTransform::Rotate90)
+            } else {
+                centred(tick_style())
+            };
+            let at = if rotate {
+                (px + 10, py + 10)
+            } else {
+                (px, py + 20)
+            };
+            root.draw(&Text::new(label.clone(), at, style))?;
         }
-        mesh.draw()?;
         for (k, name) in OUTCOMES.iter().enumerate() {
             let c = OUTCOME_COLOURS[k];
             chart.draw_series(self.points.iter().enumerate().map(|(i, (_, shares))| {
