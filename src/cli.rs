@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::commands::AnalysisFormat;
 use crate::commands::sweep::Shard;
 use crate::plot::Format;
 
@@ -107,6 +108,18 @@ pub enum Command {
         /// Replace an existing output directory.
         #[arg(long)]
         force: bool,
+    },
+    /// Theory on the scenario's package space: frontier, disagreement point,
+    /// Nash, Kalai–Smorodinsky and utilitarian solutions, subgame-perfect equilibrium.
+    Analyze {
+        /// Scenario config (TOML).
+        config: PathBuf,
+        /// Output format on stdout.
+        #[arg(long, value_enum, default_value = "json")]
+        format: AnalysisFormat,
+        /// Analyse the environment drawn from this run seed instead of the expected one.
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Validate a config and summarise the scenario without running it.
     Check {

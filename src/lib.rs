@@ -16,3 +16,4 @@ pub mod plot;
 
 pub use error::Error;
 pub mod sweep;
+pub mod theory;

@@ -134,6 +134,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Analyze {
+            config,
+            format,
+            seed,
+        } => {
+            print!("{}", commands::analyze(&config, format, seed)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { config } => {
             println!("{}", commands::check(&config)?);
             Ok(ExitCode::SUCCESS)

@@ -17,7 +17,7 @@ use crate::model::{
 pub const MAX_PACKAGES: u128 = 20_000_000;
 
 /// Column names of the datasets that issue names must not take.
-pub const RESERVED_COLUMNS: [&str; 15] = [
+pub const RESERVED_COLUMNS: [&str; 18] = [
     "point_id",
     "replicate",
     "run_id",
@@ -32,6 +32,9 @@ pub const RESERVED_COLUMNS: [&str; 15] = [
     "oil_price_final",
     "oil_price_mean",
     "leverage_final",
+    "frontier_distance",
+    "nash_share",
+    "spe_distance",
     "track",
 ];
 

@@ -24,6 +24,9 @@ pub fn run_columns(scenario: &Scenario) -> Vec<String> {
             "oil_price_final",
             "oil_price_mean",
             "leverage_final",
+            "frontier_distance",
+            "nash_share",
+            "spe_distance",
             "message",
         ]
         .map(String::from),
@@ -68,11 +71,15 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
             ] {
                 row.push(x.to_string());
             }
+            let e = &r.efficiency;
+            row.push(e.frontier_distance.to_string());
+            row.push(e.nash_share.map_or(String::new(), |x| x.to_string()));
+            row.push(e.spe_distance.to_string());
             row.push(String::new());
         }
         Err(message) => {
             row.push("failed".into());
-            let blanks = 2 + scenario.issues.len() + scenario.agents.len() + 6;
+            let blanks = 2 + scenario.issues.len() + scenario.agents.len() + 9;
             row.extend(std::iter::repeat_n(String::new(), blanks));
             row.push(message.replace(['\n', '\r'], " "));
         }

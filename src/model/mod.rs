@@ -15,7 +15,7 @@ pub use agent::{ATTRIBUTES, Agent, Role};
 pub use environment::{Environment, EnvironmentDraw, OilModel, ThreatModel};
 pub use issue::{Issue, IssueKind, Package, Subspace};
 pub use outcome::{OfferRecord, Outcome, Response, RunResult, TrackName};
-pub use run::{Model, Scratch};
+pub use run::{Model, OutcomeSpace, Scratch};
 pub use scenario::{Linkage, Protocol, ProtocolKind, Scenario};
 pub use strategy::Strategy;
 

@@ -89,6 +89,8 @@ pub struct TrackResult {
     /// Round in which the track ended (the deadline on breakdown).
     pub rounds: u32,
     pub package: Package,
+    /// What breakdown would have meant on this track.
+    pub breakdown: (Outcome, Package),
 }
 
 /// The result of one run.
@@ -112,4 +114,20 @@ pub struct RunResult {
     pub oil_price_mean: f64,
     /// Russia's oil leverage in the concluding round.
     pub leverage_final: f64,
+    /// How the outcome compares with theory on the same space.
+    pub efficiency: Efficiency,
+}
+
+/// How a run's outcome compares with the game-theoretic reference points of
+/// its own environment (threat and opening oil leverage), in the
+/// proposer–opponent utility plane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Efficiency {
+    /// Distance to the Pareto frontier (0 when nothing dominates the outcome).
+    pub frontier_distance: f64,
+    /// The outcome's Nash product as a share of the largest; `None` when no
+    /// package gives both sides more than the disagreement point.
+    pub nash_share: Option<f64>,
+    /// Distance to the subgame-perfect equilibrium outcome.
+    pub spe_distance: f64,
 }

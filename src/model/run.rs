@@ -10,10 +10,12 @@ use super::agent::{Agent, Role};
 use super::environment::EnvironmentDraw;
 use super::issue::{Package, Subspace};
 use super::offers::{self, Layout, OfferBuffers};
+use super::outcome::Efficiency;
 use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
 use super::strategy::concession_schedule;
+use crate::theory::{self, Point};
 
 /// A scenario prepared for many runs.
 #[derive(Debug, Clone)]
@@ -41,10 +43,24 @@ struct TrackSpec {
     unilateral: Option<Package>,
 }
 
+/// The two-party outcome space of a scenario in one environment.
+#[derive(Debug, Clone)]
+pub struct OutcomeSpace {
+    /// Pareto frontier of host-accepted packages: proposer utility falling.
+    pub frontier: Vec<Point>,
+    pub breakdown: (Outcome, Package),
+    /// Proposer's and opponent's utility of the breakdown outcome.
+    pub disagreement: [f64; 2],
+    /// The package space the frontier's package numbers refer to.
+    pub space: Subspace,
+}
+
 /// Reusable per-thread buffers, so a run allocates almost nothing.
 #[derive(Debug, Default)]
 pub struct Scratch {
     offers: OfferBuffers,
+    /// The main track's frontier in utilities.
+    points: Vec<Point>,
 }
 
 impl Model {
@@ -158,6 +174,7 @@ impl Model {
             None if has_start => (Some(main.outcome), Some(main.rounds)),
             None => (None, None),
         };
+        let efficiency = self.efficiency(&main, draw, scratch);
         let package = main.package;
         let leverage = draw.leverage_at(main.rounds);
         let utilities = self
@@ -178,7 +195,132 @@ impl Model {
             oil_price_final: draw.price_at(main.rounds),
             oil_price_mean: played.iter().sum::<f64>() / played.len() as f64,
             leverage_final: leverage,
+            efficiency,
         }
+    }
+
+    /// The main track's frontier in utilities at the run's opening
+    /// environment, and the disagreement point, from the last negotiation of
+    /// the main track (its frontier is still in `scratch`).
+    fn frontier_points(
+        &self,
+        breakdown: &(Outcome, Package),
+        draw: &EnvironmentDraw,
+        scratch: &mut Scratch,
+    ) -> [f64; 2] {
+        let agents = &self.scenario.agents;
+        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
+        let opening = draw.leverage_at(1);
+        let shifts = [proposer.oil_shift(opening), opponent.oil_shift(opening)];
+        scratch.points.clear();
+        scratch
+            .points
+            .extend(scratch.offers.proposer_frontier.iter().map(|f| Point {
+                proposer: proposer.utility_of_value(f.first + shifts[0]),
+                opponent: opponent.utility_of_value(f.second + shifts[1]),
+                index: f.index,
+            }));
+        [proposer, opponent]
+            .map(|a| a.utility_of_outcome(&breakdown.1, breakdown.0, draw.threat, opening))
+    }
+
+    fn efficiency(
+        &self,
+        main: &TrackResult,
+        draw: &EnvironmentDraw,
+        scratch: &mut Scratch,
+    ) -> Efficiency {
+        let d = self.frontier_points(&main.breakdown, draw, scratch);
+        let agents = &self.scenario.agents;
+        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
+        let opening = draw.leverage_at(1);
+        let deal = Point {
+            proposer: proposer.utility_of_outcome(
+                &main.package,
+                main.outcome,
+                draw.threat,
+                opening,
+            ),
+            opponent: opponent.utility_of_outcome(
+                &main.package,
+                main.outcome,
+                draw.threat,
+                opening,
+            ),
+            index: 0,
+        };
+        let points = &scratch.points;
+        let best = theory::nash(points, d).map_or(0.0, |p| p.nash_product(d));
+        let equilibrium = theory::backward_induction(
+            points,
+            [proposer.discount, opponent.discount],
+            2 * self.scenario.protocol.deadline_rounds,
+            d,
+        );
+        let target = equilibrium
+            .deal
+            .map_or((d[0], d[1]), |p| (p.proposer, p.opponent));
+        Efficiency {
+            frontier_distance: theory::distance_to_frontier(points, (deal.proposer, deal.opponent)),
+            nash_share: (best > 0.0).then(|| deal.nash_product(d) / best),
+            spe_distance: (deal.proposer - target.0).hypot(deal.opponent - target.1),
+        }
+    }
+
+    /// The proposer–opponent frontier of the whole package space (START
+    /// included, whatever the linkage) in utilities, host-accepted packages
+    /// only, with the breakdown outcome and the disagreement point, in the
+    /// environment of `draw` at its opening round.
+    pub fn outcome_space(&self, draw: &EnvironmentDraw) -> OutcomeSpace {
+        let scenario = &self.scenario;
+        let spec = track(
+            scenario,
+            TrackName::Main,
+            Subspace::full(&scenario.issues),
+            scenario.protocol.status_quo.clone(),
+            scenario.protocol.unilateral.clone(),
+        );
+        let agents = &scenario.agents;
+        let opening = draw.leverage_at(1);
+        let hosts: Vec<&Agent> = self.hosts.iter().map(|&h| &agents[h]).collect();
+        let mut scratch = Scratch::default();
+        offers::build(
+            &spec.layout,
+            &spec.space,
+            &agents[self.proposer],
+            &agents[self.opponent],
+            &offers::HostTerms {
+                hosts: &hosts,
+                status_quo: &scenario.protocol.status_quo,
+                leverage: opening,
+            },
+            draw.threat,
+            &mut scratch.offers,
+        );
+        let breakdown = match &spec.unilateral {
+            Some(u) if self.hosts_consent(u, draw.threat, opening) => {
+                (Outcome::Unilateral, u.clone())
+            }
+            _ => (Outcome::StatusQuo, spec.status_quo.clone()),
+        };
+        let disagreement = self.frontier_points(&breakdown, draw, &mut scratch);
+        OutcomeSpace {
+            frontier: scratch.points,
+            breakdown,
+            disagreement,
+            space: spec.space,
+        }
+    }
+
+    /// Whether every host accepts a package at oil leverage `leverage` (hosts
+    /// whose soil it does not touch have no say).
+    pub fn hosts_accept(&self, package: &[u32], threat: f64, leverage: f64) -> bool {
+        let status_quo = &self.scenario.protocol.status_quo;
+        self.hosts.iter().all(|&h| {
+            let host = &self.scenario.agents[h];
+            !touches_soil(host, package, status_quo)
+                || host.utility_of(package, threat, leverage) >= host.reservation_at(leverage)
+        })
     }
 
     fn negotiate(

@@ -88,6 +88,7 @@ impl Context<'_> {
             outcome: self.breakdown.0,
             rounds: self.scenario.protocol.deadline_rounds,
             package: self.breakdown.1.clone(),
+            breakdown: self.breakdown.clone(),
         }
     }
 
@@ -97,6 +98,7 @@ impl Context<'_> {
             outcome: Outcome::Agreement,
             rounds: round,
             package: self.space.package(index as usize),
+            breakdown: self.breakdown.clone(),
         }
     }
 }

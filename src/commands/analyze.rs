@@ -1,0 +1,41 @@
+//! `detente analyze`: the outcome space and the game-theoretic reference
+//! points of a scenario, printed as JSON or CSV.
+
+use std::path::Path;
+
+use crate::config;
+use crate::error::Error;
+use crate::model::Model;
+use crate::theory::analysis::{analyze as analysis, to_csv};
+
+/// Output format of `detente analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalysisFormat {
+    Json,
+    Csv,
+}
+
+/// Analyses the scenario at the expected environment, or at the draw of `seed`.
+pub fn analyze(path: &Path, format: AnalysisFormat, seed: Option<u64>) -> Result<String, Error> {
+    let loaded = config::load(path)?;
+    let model = Model::new(loaded.scenario);
+    let scenario = model.scenario();
+    let deadline = scenario.protocol.deadline_rounds;
+    let (draw, source) = match seed {
+        Some(seed) => (
+            scenario.environment.draw(seed, deadline),
+            format!("seed {seed}"),
+        ),
+        None => (
+            scenario.environment.expected(deadline),
+            "expected values".to_string(),
+        ),
+    };
+    let result = analysis(&model, &draw, source);
+    Ok(match format {
+        AnalysisFormat::Json => {
+            serde_json::to_string_pretty(&result).expect("an analysis always serialises") + "\n"
+        }
+        AnalysisFormat::Csv => to_csv(&result),
+    })
+}

@@ -1,0 +1,11 @@
+//! Game-theoretic reference points on a scenario's package space: the
+//! frontier, the disagreement point, the Nash, Kalai–Smorodinsky and
+//! utilitarian solutions, and the subgame-perfect equilibrium.
+
+pub mod analysis;
+pub mod bargaining;
+pub mod spe;
+
+pub use analysis::{Analysis, analyze};
+pub use bargaining::{Point, distance_to_frontier, kalai_smorodinsky, nash, utilitarian};
+pub use spe::{Equilibrium, backward_induction};
