@@ -12,8 +12,13 @@ use predicates::prelude::*;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
+#[path = "cli/plot.rs"]
+mod plot;
 #[path = "cli/sweep.rs"]
 mod sweep;
+
+#[path = "cli/theory.rs"]
+mod theory;
 
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");

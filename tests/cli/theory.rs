@@ -1,0 +1,145 @@
+//! `detente analyze` against published closed-form results, and the
+//! efficiency columns of runs.csv.
+
+use super::*;
+
+const THEORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/theory/");
+
+fn analyze(config: &str, extra: &[&str]) -> serde_json::Value {
+    let output = detente()
+        .arg("analyze")
+        .arg(format!("{THEORY}{config}"))
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("analyze prints JSON")
+}
+
+fn share(solution: &serde_json::Value) -> f64 {
+    solution["utilities"]["a"].as_f64().expect("a utility")
+}
+
+// Rubinstein (1982): the first proposer gets 1/(1 + δ) = 0.5128 for
+// δ = 0.95; the 200-period game on a 0.0001 grid is within 0.001.
+#[test]
+fn rubinstein_split_with_equal_patience() {
+    let a = analyze("rubinstein.toml", &[]);
+    let x = share(&a["equilibrium"]["deal"]);
+    assert!((x - 1.0 / 1.95).abs() < 0.001, "{x}");
+    assert_eq!(a["equilibrium"]["period"], 1);
+    assert_eq!(a["equilibrium"]["horizon_periods"], 200);
+}
+
+// Rubinstein (1982): (1 − δ2)/(1 − δ1 δ2) = 0.2/0.28 = 0.7143 for 0.9 and 0.8.
+#[test]
+fn rubinstein_split_with_unequal_patience() {
+    let x = share(&analyze("rubinstein_unequal.toml", &[])["equilibrium"]["deal"]);
+    assert!((x - 0.2 / 0.28).abs() < 0.001, "{x}");
+}
+
+// Nash (1950) gives a 2/3 against u_b = (1 − x)^0.5; Kalai & Smorodinsky
+// (1975) give (√5 − 1)/2 = 0.618.
+#[test]
+fn nash_and_kalai_smorodinsky_differ_with_a_risk_averse_opponent() {
+    let a = analyze("nash_vs_ks.toml", &[]);
+    let (n, ks) = (share(&a["nash"]), share(&a["kalai_smorodinsky"]));
+    assert!((n - 2.0 / 3.0).abs() < 1e-3, "{n}");
+    assert!((ks - (5f64.sqrt() - 1.0) / 2.0).abs() < 1e-3, "{ks}");
+}
+
+// Harsanyi (1956): Zeuthen's protocol ends at the Nash solution; on the
+// baseline space each run's deal is the Nash package of its own environment.
+#[test]
+fn zeuthen_runs_end_at_the_nash_package_of_their_environment() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("zeuthen");
+    detente()
+        .args([
+            "run",
+            &format!("{THEORY}zeuthen_nash.toml"),
+            "-n",
+            "4",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let runs = read_csv(&out.join("runs.csv"));
+    for row in &runs.rows {
+        assert_eq!(row["outcome"], "agreement");
+        let a = analyze("zeuthen_nash.toml", &["--seed", &row["seed"]]);
+        for (issue, value) in a["nash"]["package"].as_object().unwrap() {
+            assert_eq!(
+                row[issue.as_str()],
+                value.as_str().unwrap(),
+                "seed {}",
+                row["seed"]
+            );
+        }
+    }
+}
+
+#[test]
+fn analysis_of_the_baseline_reports_every_reference_point() {
+    let a = analyze("../baseline.toml", &[]);
+    assert_eq!(a["packages"], 1782);
+    assert!(a["feasible_packages"].as_u64().unwrap() <= 1782);
+    for key in [
+        "nash",
+        "kalai_smorodinsky",
+        "utilitarian",
+        "utilitarian_all_agents",
+    ] {
+        assert!(a[key]["package"]["interceptors"].is_string(), "{key}");
+    }
+    let frontier = a["frontier"].as_array().unwrap();
+    assert!(frontier.len() > 2);
+    // The frontier runs from the proposer's best to the opponent's best.
+    let us: Vec<f64> = frontier
+        .iter()
+        .map(|s| s["utilities"]["us"].as_f64().unwrap())
+        .collect();
+    assert!(us.windows(2).all(|w| w[0] > w[1]));
+    let csv = detente()
+        .args([
+            "analyze",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml"),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.starts_with("solution,interceptors,"));
+    assert!(text.lines().any(|l| l.starts_with("nash,")));
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("frontier,")).count(),
+        frontier.len()
+    );
+}
+
+#[test]
+fn runs_csv_says_how_far_each_deal_is_from_theory() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("run");
+    run_baseline(tmp.path(), &out, &["-n", "60"]);
+    let runs = read_csv(&out.join("runs.csv"));
+    for row in &runs.rows {
+        let distance: f64 = row["frontier_distance"].parse().unwrap();
+        let spe: f64 = row["spe_distance"].parse().unwrap();
+        assert!(distance >= 0.0 && spe >= 0.0);
+        if let Ok(share) = row["nash_share"].parse::<f64>() {
+            assert!((0.0..=1.0 + 1e-12).contains(&share), "{share}");
+        }
+    }
+    assert!(
+        runs.rows
+            .iter()
+            .any(|r| r["nash_share"].parse::<f64>().is_ok_and(|s| s > 0.0))
+    );
+}
