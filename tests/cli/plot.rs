@@ -4,6 +4,8 @@
 //! SVG is well-formed XML of that size, the index with a caption for each
 //! figure, `--format`, `--out` and `--metric`, and one-line errors.
 
+use std::collections::BTreeSet;
+
 use super::*;
 
 /// Replications per design point (or per run): enough for every outcome,
@@ -13,8 +15,7 @@ const N: &str = "20";
 /// Swept parameters, as `[[sweep.parameters]]` bodies.
 const OIL_PRICE: &str =
     "path = \"environment.oil_price.initial\"\nname = \"oil_price\"\nvalues = [40.0, 90.0, 140.0]";
-const START_LINKAGE: &str =
-    "path = \"protocol.start_linkage\"\nname = \"start_linkage\"\nvalues = [\"linked\", \"separate\"]";
+const START_LINKAGE: &str = "path = \"protocol.start_linkage\"\nname = \"start_linkage\"\nvalues = [\"linked\", \"separate\"]";
 const PROTOCOL: &str =
     "path = \"protocol.kind\"\nname = \"protocol\"\nvalues = [\"alternating\", \"zeuthen\"]";
 
@@ -46,10 +47,11 @@ const CATEGORICAL_FIGURES: [&str; 6] = [
     "negotiation_dance",
 ];
 
-/// Luminance variance (0–255 scale) below which a PNG counts as blank. The
-/// figures measure about 1,300 (sparse line and bar charts) to 10,000
-/// (heatmaps); a white canvas with only a title and axes stays well below.
-const BLANK_VARIANCE: f64 = 300.0;
+/// Luminance variance (0–255 scale) a PNG must exceed not to count as blank
+/// (a canvas of one colour measures 0). Measured at `-n 20`: about 580 for
+/// box plots and sparse line charts, 1,000 for the dance, 2,500–5,000 for
+/// bar charts and 6,500–7,300 for heatmaps.
+const BLANK_VARIANCE: f64 = 150.0;
 
 // ---------------------------------------------------------------- helpers
 
@@ -116,11 +118,7 @@ fn plot(cwd: &Path, dir: &Path, args: &[&str]) -> Command {
 
 /// Runs `detente plot DIR ARGS...` and asserts exit status 0.
 fn plot_ok(cwd: &Path, dir: &Path, args: &[&str]) -> Output {
-    plot(cwd, dir, args)
-        .assert()
-        .code(0)
-        .get_output()
-        .clone()
+    plot(cwd, dir, args).assert().code(0).get_output().clone()
 }
 
 /// A run config: the baseline through `extends` followed by `body`.
@@ -141,17 +139,6 @@ fn run_config_ok(cwd: &Path, config: &Path, out: &Path, args: &[&str]) {
         .args(args)
         .assert()
         .code(0);
-}
-
-/// Sorted file names of the given figures in the given formats, and the index.
-fn figure_files(stems: &[&str], formats: &[&str]) -> Vec<String> {
-    let mut files: Vec<String> = stems
-        .iter()
-        .flat_map(|stem| formats.iter().map(move |ext| format!("{stem}.{ext}")))
-        .collect();
-    files.push("index.html".into());
-    files.sort();
-    files
 }
 
 /// A figure as index.html lists it.
@@ -190,8 +177,8 @@ fn strip_tags(html: &str) -> String {
 /// The figures of `out/index.html`, in order: one per `<figure>` element.
 fn index_figures(out: &Path) -> Vec<Listed> {
     let path = out.join("index.html");
-    let html = fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let html =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     html.split("<figure>")
         .skip(1)
         .map(|block| {
@@ -222,7 +209,11 @@ fn index_figures(out: &Path) -> Vec<Listed> {
 fn caption_of(out: &Path, stem: &str) -> String {
     index_figures(out)
         .into_iter()
-        .find(|f| f.files.iter().any(|file| file.starts_with(&format!("{stem}."))))
+        .find(|f| {
+            f.files
+                .iter()
+                .any(|file| file.starts_with(&format!("{stem}.")))
+        })
         .unwrap_or_else(|| panic!("{stem} is not in {}/index.html", out.display()))
         .caption
 }
@@ -312,54 +303,80 @@ fn check_svg(path: &Path) {
     );
 }
 
-/// Asserts that `out` holds exactly the figures `stems` in `formats` and an
-/// index, that every image is valid and not blank, and that the index lists
-/// each figure once, with its files and a caption, and nothing else.
-fn assert_figures(out: &Path, stems: &[&str], formats: &[&str]) {
-    assert_eq!(
-        entries(out),
-        figure_files(stems, formats),
-        "files in {}",
+/// Asserts that `out` holds an index and figures in exactly `formats`,
+/// among them every one of `expected`; that every image is valid and not
+/// blank; and that the index lists each figure once, with its files and a
+/// caption. Returns the stems of the figures drawn.
+fn assert_figures(out: &Path, expected: &[&str], formats: &[&str]) -> BTreeSet<String> {
+    let files = entries(out);
+    assert!(
+        files.iter().any(|f| f == "index.html"),
+        "{} has no index.html: {files:?}",
         out.display()
     );
-    for stem in stems {
-        if formats.contains(&"png") {
-            let path = out.join(format!("{stem}.png"));
-            let variance = check_png(&path);
-            eprintln!("VARIANCE {variance:.0} {}", path.display());
-            assert!(
-                variance > BLANK_VARIANCE,
-                "{} looks blank: luminance variance {variance:.0} <= {BLANK_VARIANCE}",
-                path.display()
-            );
+    let mut drawn = BTreeSet::new();
+    for file in files.iter().filter(|f| *f != "index.html") {
+        let path = out.join(file);
+        let (stem, ext) = file
+            .rsplit_once('.')
+            .unwrap_or_else(|| panic!("{} has no extension", path.display()));
+        assert!(
+            formats.contains(&ext),
+            "{} is not one of the formats {formats:?}",
+            path.display()
+        );
+        match ext {
+            "png" => {
+                let variance = check_png(&path);
+                assert!(
+                    variance > BLANK_VARIANCE,
+                    "{} looks blank: luminance variance {variance:.0} <= {BLANK_VARIANCE}",
+                    path.display()
+                );
+            }
+            "svg" => check_svg(&path),
+            _ => unreachable!("only png and svg are asked for"),
         }
-        if formats.contains(&"svg") {
-            check_svg(&out.join(format!("{stem}.svg")));
-        }
+        drawn.insert(stem.to_string());
+    }
+    for stem in expected {
+        assert!(
+            drawn.contains(*stem),
+            "{stem} is missing from {}: {files:?}",
+            out.display()
+        );
     }
     let listed = index_figures(out);
     assert_eq!(
         listed.len(),
-        stems.len(),
-        "index.html should list one figure per file stem {stems:?}"
+        drawn.len(),
+        "index.html should list one figure per file stem {drawn:?}"
     );
-    let existing = entries(out);
     for figure in &listed {
         for file in &figure.files {
             assert!(
-                existing.contains(file),
+                files.contains(file),
                 "index.html refers to {file}, which is not in {}",
                 out.display()
             );
         }
     }
-    for stem in stems {
+    for stem in &drawn {
         let entry = listed
             .iter()
-            .find(|f| f.files.iter().any(|file| file.starts_with(&format!("{stem}."))))
+            .find(|f| {
+                f.files
+                    .iter()
+                    .any(|file| file.starts_with(&format!("{stem}.")))
+            })
             .unwrap_or_else(|| panic!("index.html does not mention {stem}"));
         for ext in formats {
             let file = format!("{stem}.{ext}");
+            assert!(
+                files.contains(&file),
+                "{file} is missing from {}",
+                out.display()
+            );
             assert!(
                 entry.files.contains(&file),
                 "index.html should link {file} from its figure: {:?}",
@@ -370,6 +387,20 @@ fn assert_figures(out: &Path, stems: &[&str], formats: &[&str]) {
             entry.caption.split_whitespace().count() >= 3,
             "index.html should give {stem} a caption, got {:?}",
             entry.caption
+        );
+    }
+    drawn
+}
+
+/// Asserts that none of the figures drawn is named `name` or starts with
+/// `name` followed by `_`.
+fn assert_not_drawn(drawn: &BTreeSet<String>, names: &[&str]) {
+    for name in names {
+        assert!(
+            !drawn
+                .iter()
+                .any(|s| s == name || s.starts_with(&format!("{name}_"))),
+            "no {name}* figure expected, drawn: {drawn:?}"
         );
     }
 }
@@ -384,14 +415,18 @@ fn sweep_over_one_numeric_parameter_draws_its_figures_into_plots_in_the_working_
     assert_eq!(entries(work.path()), ["plots"]);
     assert_eq!(entries(&plots), ["oil"], "plots/<study dir name>");
     let out = plots.join("oil");
-    assert_figures(&out, &ONE_PARAMETER_FIGURES, &["png", "svg"]);
+    let drawn = assert_figures(&out, &ONE_PARAMETER_FIGURES, &["png", "svg"]);
+    assert_not_drawn(&drawn, &["heatmap"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains(&format!("{} figures", ONE_PARAMETER_FIGURES.len())),
+        stdout.contains(&format!("{} figures", drawn.len())),
         "the sweep reports the figures: {stdout}"
     );
     let caption = caption_of(&out, "agreement_rate_by_oil_price");
-    assert!(caption.contains("oil_price"), "names the parameter: {caption}");
+    assert!(
+        caption.contains("oil_price"),
+        "names the parameter: {caption}"
+    );
 }
 
 #[test]
@@ -474,7 +509,7 @@ fn lhs_design_draws_no_heatmap() {
         &["--no-plots"],
     );
     plot_ok(work.path(), &study, &["--format", "svg", "--out", "out"]);
-    assert_figures(
+    let drawn = assert_figures(
         &work.path().join("out"),
         &[
             "agreement_rate_by_oil_price",
@@ -485,6 +520,7 @@ fn lhs_design_draws_no_heatmap() {
         ],
         &["svg"],
     );
+    assert_not_drawn(&drawn, &["heatmap"]);
 }
 
 // ---------------------------------------------------------------- runs
@@ -500,7 +536,15 @@ fn traced_run_draws_outcomes_utilities_issue_distributions_and_the_dance() {
     let mut stems = vec!["outcome_shares", "utility_by_agent", "negotiation_dance"];
     stems.extend(distributions.iter().map(String::as_str));
     let out = work.path().join("plots/traced");
-    assert_figures(&out, &stems, &["png", "svg"]);
+    let drawn = assert_figures(&out, &stems, &["png", "svg"]);
+    assert_not_drawn(
+        &drawn,
+        &[
+            "agreement_rate_by",
+            "heatmap",
+            "outcome_shares_by_design_point",
+        ],
+    );
     for issue in ISSUES {
         let caption = caption_of(&out, &format!("{issue}_distribution"));
         assert!(caption.contains(issue), "names {issue}: {caption}");
@@ -516,7 +560,8 @@ fn untraced_run_has_no_negotiation_dance() {
     let distributions: Vec<String> = ISSUES.iter().map(|i| format!("{i}_distribution")).collect();
     let mut stems = vec!["outcome_shares", "utility_by_agent"];
     stems.extend(distributions.iter().map(String::as_str));
-    assert_figures(&work.path().join("plots/untraced"), &stems, &["svg"]);
+    let drawn = assert_figures(&work.path().join("plots/untraced"), &stems, &["svg"]);
+    assert_not_drawn(&drawn, &["negotiation_dance"]);
 }
 
 #[test]
@@ -539,11 +584,14 @@ fn issue_distributions_skip_share_issues_and_issues_with_more_than_30_values() {
         run_config_ok(work.path(), &config, &run, &[]);
         plot_ok(work.path(), &run, &["--format", "svg"]);
         let mut stems = vec!["outcome_shares", "utility_by_agent"];
+        stems.extend(other.iter().map(String::as_str));
         if drawn {
             stems.push("interceptors_distribution");
         }
-        stems.extend(other.iter().map(String::as_str));
-        assert_figures(&work.path().join("plots").join(&name), &stems, &["svg"]);
+        let figures = assert_figures(&work.path().join("plots").join(&name), &stems, &["svg"]);
+        if !drawn {
+            assert_not_drawn(&figures, &["interceptors_distribution"]);
+        }
     }
     // A share issue in steps of 0.25 has 5 values, but no distribution.
     let pie = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/split_the_pie.toml");
@@ -551,11 +599,12 @@ fn issue_distributions_skip_share_issues_and_issues_with_more_than_30_values() {
     let run = data.path().join("pie");
     run_config_ok(work.path(), &config, &run, &["--trace"]);
     plot_ok(work.path(), &run, &["--format", "svg"]);
-    assert_figures(
+    let drawn = assert_figures(
         &work.path().join("plots/pie"),
         &["outcome_shares", "utility_by_agent", "negotiation_dance"],
         &["svg"],
     );
+    assert_not_drawn(&drawn, &["share_distribution"]);
 }
 
 // ---------------------------------------------------------------- options
@@ -577,7 +626,10 @@ fn format_png_writes_only_pngs_and_format_svg_only_svgs() {
         // The index shows what was drawn.
         for figure in index_figures(&out) {
             assert!(
-                figure.files.iter().all(|f| f.ends_with(&format!(".{format}"))),
+                figure
+                    .files
+                    .iter()
+                    .all(|f| f.ends_with(&format!(".{format}"))),
                 "--format {format}: index.html refers to {:?}",
                 figure.files
             );
@@ -613,9 +665,13 @@ fn metric_names_the_heatmap_column() {
     let heatmap = "heatmap_mean_rounds_by_oil_price_and_start_linkage";
     let mut stems = TWO_PARAMETER_FIGURES.to_vec();
     stems[2] = heatmap;
-    assert_figures(&out, &stems, &["svg"]);
+    let drawn = assert_figures(&out, &stems, &["svg"]);
+    assert_not_drawn(&drawn, &["heatmap_agreement_rate"]);
     let caption = caption_of(&out, heatmap);
-    assert!(caption.contains("mean_rounds"), "names the metric: {caption}");
+    assert!(
+        caption.contains("mean_rounds"),
+        "names the metric: {caption}"
+    );
 }
 
 #[test]
@@ -651,7 +707,10 @@ fn unknown_metric_is_refused_listing_the_columns() {
         assert!(listed.contains(&column), "`{column}` is listed: {line}");
     }
     for column in ["point_id", "oil_price", "start_linkage"] {
-        assert!(!listed.contains(&column), "`{column}` is not a metric: {line}");
+        assert!(
+            !listed.contains(&column),
+            "`{column}` is not a metric: {line}"
+        );
     }
 }
 
@@ -666,7 +725,10 @@ fn unknown_metric_writes_no_figures() {
         &[OIL_PRICE, START_LINKAGE],
         &["--no-plots"],
     );
-    for args in [&["--metric", "nope"][..], &["--metric", "nope", "--out", "out"]] {
+    for args in [
+        &["--metric", "nope"][..],
+        &["--metric", "nope", "--out", "out"],
+    ] {
         let output = plot(work.path(), &study, args).output().unwrap();
         one_line_error(&output);
         assert_empty_dir(work.path());
@@ -685,9 +747,13 @@ fn parameter_column_is_not_a_metric() {
         &["--no-plots"],
     );
     for metric in ["start_linkage", "point_id"] {
-        let output = plot(work.path(), &study, &["--metric", metric, "--format", "svg"])
-            .output()
-            .unwrap();
+        let output = plot(
+            work.path(),
+            &study,
+            &["--metric", metric, "--format", "svg"],
+        )
+        .output()
+        .unwrap();
         let line = one_line_error(&output);
         assert!(line.contains(metric), "names the metric: {line}");
     }
@@ -747,4 +813,19 @@ fn directory_without_a_manifest_is_refused() {
     let line = one_line_error(&output);
     assert!(line.contains("manifest.json"), "names the manifest: {line}");
     assert_empty_dir(work.path());
+}
+
+#[test]
+#[ignore = "bug: `detente plot .` writes plots/study instead of plots/<name of the directory>"]
+fn plot_of_the_working_directory_is_named_after_it() {
+    let (work, data) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let (study, _) = sweep_study(
+        work.path(),
+        data.path(),
+        "oil",
+        &[OIL_PRICE],
+        &["--no-plots"],
+    );
+    plot_ok(&study, Path::new("."), &["--format", "svg"]);
+    assert_figures(&study.join("plots/oil"), &ONE_PARAMETER_FIGURES, &["svg"]);
 }
