@@ -36,6 +36,9 @@ fn baseline_analysis(bencher: divan::Bencher) {
 fn frontier_of_a_million_packages(bencher: divan::Bencher) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let first: Vec<f64> = (0..1_000_000).map(|_| rng.random()).collect();
-    let second: Vec<f64> = first.iter().map(|x| 1.0 - x + 0.3 * rng.random::<f64>()).collect();
+    let second: Vec<f64> = first
+        .iter()
+        .map(|x| 1.0 - x + 0.3 * rng.random::<f64>())
+        .collect();
     bencher.bench_local(|| divan::black_box(pareto_frontier(&first, &second).len()));
 }

@@ -2,6 +2,20 @@
 //! when it holds a comma, a quote or a line break, and quotes are doubled.
 //! Workers format rows in parallel; the single writer only copies bytes.
 
+/// A name made safe for column and file names: ASCII letters and digits in
+/// lower case, `_` for anything else.
+pub fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Appends one CSV record, ending in `\n`, to `out`.
 pub fn push_row<S: AsRef<str>>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = S>) {
     for (i, field) in fields.into_iter().enumerate() {

@@ -280,23 +280,9 @@ impl Model {
             scenario.protocol.status_quo.clone(),
             scenario.protocol.unilateral.clone(),
         );
-        let agents = &scenario.agents;
         let opening = draw.leverage_at(1);
-        let hosts: Vec<&Agent> = self.hosts.iter().map(|&h| &agents[h]).collect();
         let mut scratch = Scratch::default();
-        offers::build(
-            &spec.layout,
-            &spec.space,
-            &agents[self.proposer],
-            &agents[self.opponent],
-            &offers::HostTerms {
-                hosts: &hosts,
-                status_quo: &scenario.protocol.status_quo,
-                leverage: opening,
-            },
-            draw.threat,
-            &mut scratch.offers,
-        );
+        self.build_offers(&spec, draw, &mut scratch.offers);
         let breakdown = match &spec.unilateral {
             Some(u) if self.hosts_consent(u, draw.threat, opening) => {
                 (Outcome::Unilateral, u.clone())
@@ -323,6 +309,27 @@ impl Model {
         })
     }
 
+    /// Builds a track's offer frontiers for a run's threat. Hosts state their
+    /// terms at the outset: a package that deploys on a host's soil and leaves
+    /// the host below its reservation (at the opening oil leverage) is vetoed.
+    fn build_offers(&self, spec: &TrackSpec, draw: &EnvironmentDraw, buffers: &mut OfferBuffers) {
+        let agents = &self.scenario.agents;
+        let hosts: Vec<&Agent> = self.hosts.iter().map(|&h| &agents[h]).collect();
+        offers::build(
+            &spec.layout,
+            &spec.space,
+            &agents[self.proposer],
+            &agents[self.opponent],
+            &offers::HostTerms {
+                hosts: &hosts,
+                status_quo: &self.scenario.protocol.status_quo,
+                leverage: draw.leverage_at(1),
+            },
+            draw.threat,
+            buffers,
+        );
+    }
+
     fn negotiate(
         &self,
         spec: &TrackSpec,
@@ -333,22 +340,7 @@ impl Model {
         let agents = &self.scenario.agents;
         let threat = draw.threat;
         let opening = draw.leverage_at(1);
-        // Hosts state their terms at the outset: a package that deploys on a
-        // host's soil and leaves the host below its reservation is vetoed.
-        let hosts: Vec<&Agent> = self.hosts.iter().map(|&h| &agents[h]).collect();
-        offers::build(
-            &spec.layout,
-            &spec.space,
-            &agents[self.proposer],
-            &agents[self.opponent],
-            &offers::HostTerms {
-                hosts: &hosts,
-                status_quo: &self.scenario.protocol.status_quo,
-                leverage: opening,
-            },
-            threat,
-            &mut scratch.offers,
-        );
+        self.build_offers(spec, draw, &mut scratch.offers);
 
         let breakdown = match &spec.unilateral {
             Some(unilateral) if self.hosts_consent(unilateral, threat, opening) => {

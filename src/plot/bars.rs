@@ -5,8 +5,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    Drawn, Figure, GRID, INK, OUTCOME_COLOURS, centred, label_style, note_style, slug, tick_style,
-    title_style,
+    Drawn, Figure, GRID, INK, OUTCOME_COLOURS, category_label, centred, label_style, note_style,
+    slug, tick_style, title_style,
 };
 
 const OUTCOMES: [&str; 3] = ["agreement", "unilateral", "status quo"];
@@ -161,14 +161,7 @@ impl Figure for BarsFigure {
             .x_labels(n)
             .y_labels(11)
             .y_label_formatter(&|y| format!("{y:.1}"))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| category_label(&labels, *x))
             .draw()?;
         let colours = self.colours.clone();
         let width = if n <= 3 { 0.25 } else { 0.35 };

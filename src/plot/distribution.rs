@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    Drawn, Figure, GRID, INK, colour, label_style, note_style, tick_style, title_style,
+    Drawn, Figure, GRID, INK, category_label, colour, label_style, note_style, tick_style,
+    title_style,
 };
 
 /// Five-number summary (Tukey): whiskers at the most extreme values within
@@ -94,14 +95,7 @@ impl Figure for UtilityFigure {
             .x_labels(n)
             .y_labels(11)
             .y_label_formatter(&|y| format!("{y:.1}"))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| category_label(&labels, *x))
             .draw()?;
         for (i, (_, b)) in self.agents.iter().enumerate() {
             let (x, c) = (i as f64, colour(i));

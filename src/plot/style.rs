@@ -145,17 +145,16 @@ pub fn render(figure: &impl Figure, dir: &Path, format: Format) -> Result<Vec<St
     Ok(files)
 }
 
-/// A file-name-safe version of a column or parameter name.
-pub fn slug(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
+pub use crate::data::row::slug;
+
+/// The label of category `x` (an integer position) on a category axis.
+pub fn category_label(labels: &[String], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+        labels[i as usize].clone()
+    } else {
+        String::new()
+    }
 }
 
 /// Viridis colour map (van der Walt & Smith), a perceptually uniform,

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::row::slug;
 use crate::model::{IssueKind, Outcome, RunResult, Scenario};
 
 /// z for a two-sided 95 % interval.
@@ -174,7 +175,7 @@ pub fn summary_columns(scenario: &Scenario) -> Vec<String> {
             IssueKind::Levels { levels } => columns.extend(
                 levels
                     .iter()
-                    .map(|l| format!("share_{}_{}", issue.name, column_safe(l))),
+                    .map(|l| format!("share_{}_{}", issue.name, slug(l))),
             ),
         }
     }
@@ -182,20 +183,6 @@ pub fn summary_columns(scenario: &Scenario) -> Vec<String> {
         columns.push("start_renewal_rate".into());
     }
     columns
-}
-
-/// A level name as part of a column name: lower case, `_` for anything else.
-fn column_safe(level: &str) -> String {
-    level
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Wilson score interval (95 %) for `k` successes in `n` trials.
@@ -232,6 +219,6 @@ mod tests {
 
     #[test]
     fn level_names_become_safe_column_parts() {
-        assert_eq!(column_safe("New Treaty-2"), "new_treaty_2");
+        assert_eq!(slug("New Treaty-2"), "new_treaty_2");
     }
 }
