@@ -64,9 +64,15 @@ impl std::fmt::Display for PlotReport {
 
 /// Default figure directory for a dataset directory: `plots/<its name>`.
 pub fn default_plot_dir(dir: &Path) -> PathBuf {
+    // `.` and `..` have no name of their own: use the directory's real one.
     let name = dir
         .file_name()
-        .map_or_else(|| "study".into(), |n| n.to_string_lossy().into_owned());
+        .map(|n| n.to_string_lossy().into_owned())
+        .or_else(|| {
+            let full = dir.canonicalize().ok()?;
+            full.file_name().map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "study".into());
     Path::new("plots").join(name)
 }
 
@@ -86,6 +92,22 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
     let config_path = dir.join("config.toml");
     let text = fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
     let (_, scenario) = config::parse(&text, &config_path.display().to_string())?;
+    let command = manifest["command"].as_str().unwrap_or_default();
+    // Check the metric before anything is written.
+    match (command, options.metric.as_deref()) {
+        ("run", Some(_)) => {
+            return Err(Error::Usage(
+                "--metric picks a summary.csv column of a sweep study; a run has none".into(),
+            ));
+        }
+        ("run", None) => {}
+        (_, metric) => {
+            metric_column(
+                &Table::read(&dir.join("summary.csv"))?,
+                metric.unwrap_or("agreement_rate"),
+            )?;
+        }
+    }
     let out = options.out.clone().unwrap_or_else(|| default_plot_dir(dir));
     fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     let mut report = PlotReport {
@@ -97,13 +119,7 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
         report.figures.push((figure.caption_text(), files));
         Ok(())
     };
-    let command = manifest["command"].as_str().unwrap_or_default();
     if command == "run" {
-        if options.metric.is_some() {
-            return Err(Error::Usage(
-                "--metric picks a summary.csv column of a sweep study; a run has none".into(),
-            ));
-        }
         run_figures(dir, &scenario, &mut draw)?;
     } else {
         study_figures(
@@ -221,16 +237,7 @@ fn study_figures(
         }
     }
     let metric = metric.unwrap_or("agreement_rate");
-    let Some(metric_column) = summary.column(metric) else {
-        let numeric: Vec<&str> = summary.header[1 + parameters.len()..]
-            .iter()
-            .map(String::as_str)
-            .collect();
-        return Err(Error::Usage(format!(
-            "--metric {metric}: no such column in summary.csv (columns: {})",
-            numeric.join(", ")
-        )));
-    };
+    let metric_column = metric_column(&summary, metric)?;
     if parameters.len() >= 2 && !scattered {
         draw(&heatmap_figure(
             scenario,
@@ -261,6 +268,19 @@ fn study_figures(
         },
     };
     draw(&composition)
+}
+
+/// The summary.csv column of a metric: one of the outcome columns (from
+/// `runs` on), not `point_id` or a parameter.
+fn metric_column(summary: &Table, metric: &str) -> Result<usize, Error> {
+    let first = summary.column("runs").unwrap_or(summary.header.len());
+    match summary.column(metric) {
+        Some(c) if c >= first => Ok(c),
+        _ => Err(Error::Usage(format!(
+            "--metric {metric}: not a metric column of summary.csv (columns: {})",
+            summary.header[first..].join(", ")
+        ))),
+    }
 }
 
 /// Whether numeric levels look evenly spaced on a log scale rather than linearly.

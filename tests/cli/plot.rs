@@ -715,7 +715,7 @@ fn unknown_metric_is_refused_listing_the_columns() {
 }
 
 #[test]
-#[ignore = "bug: `plot --metric nope` draws the agreement-rate figures (creating --out or plots/<study>) before it rejects the metric"]
+
 fn unknown_metric_writes_no_figures() {
     let (work, data) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let (study, _) = sweep_study(
@@ -736,7 +736,7 @@ fn unknown_metric_writes_no_figures() {
 }
 
 #[test]
-#[ignore = "bug: a parameter column (or point_id) is accepted as --metric though the error lists only the outcome columns; the heatmap of a text column is empty"]
+
 fn parameter_column_is_not_a_metric() {
     let (work, data) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let (study, _) = sweep_study(
@@ -775,7 +775,7 @@ fn metric_on_a_run_directory_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: `plot RUN --metric X` creates an empty plots/<run> directory before it rejects --metric"]
+
 fn metric_on_a_run_directory_writes_nothing() {
     let (work, data) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let run = data.path().join("run");
@@ -816,7 +816,7 @@ fn directory_without_a_manifest_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: `detente plot .` writes plots/study instead of plots/<name of the directory>"]
+
 fn plot_of_the_working_directory_is_named_after_it() {
     let (work, data) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let (study, _) = sweep_study(
