@@ -589,10 +589,10 @@ impl Models<'_> {
     }
 }
 
-/// Per-thread state: buffers, the current point's model, a row formatter.
+/// Per-thread state: buffers, the current point's model and parameter labels.
 struct Worker {
     scratch: Scratch,
-    model: Option<(u64, Arc<Model>)>,
+    model: Option<(u64, Arc<Model>, Vec<String>)>,
     fields: Vec<String>,
 }
 
@@ -601,10 +601,10 @@ impl Worker {
     fn run(&mut self, models: &Models, run: u64, fail: bool) -> Done {
         let plan = models.plan;
         let (point, replicate) = (run / plan.replications, run % plan.replications);
-        if self.model.as_ref().is_none_or(|(p, _)| *p != point) {
-            self.model = Some((point, models.get(point)));
+        if self.model.as_ref().is_none_or(|(p, _, _)| *p != point) {
+            self.model = Some((point, models.get(point), plan.labels(point)));
         }
-        let (_, model) = self.model.as_ref().expect("set just above");
+        let (_, model, labels) = self.model.as_ref().expect("set just above");
         let seed = run_seed(plan.seed, point, replicate);
         let scratch = &mut self.scratch;
         // Replicate 0 of every point is traced: rounds.csv shows how a typical
@@ -619,12 +619,9 @@ impl Worker {
         self.fields.clear();
         run_fields(model.scenario(), &record, &mut self.fields);
         let (ids, rest) = self.fields.split_at(2);
-        let (head, labels) = (
-            [point.to_string(), replicate.to_string()],
-            plan.labels(point),
-        );
+        let head = [point.to_string(), replicate.to_string()];
         let mut row = Vec::with_capacity(256);
-        push_row(&mut row, head.iter().chain(ids).chain(&labels).chain(rest));
+        push_row(&mut row, head.iter().chain(ids).chain(labels).chain(rest));
         let mut trace = Vec::new();
         push_trace(model.scenario(), &record, &mut trace);
         Done {

@@ -35,8 +35,10 @@ pub fn pool(threads: usize) -> rayon::ThreadPool {
 /// state from `init`, and passes each chunk's results, in index order, to
 /// `write`. Stops early when `write` returns `Ok(false)` or an error.
 ///
-/// `write` runs on its own thread while the pool computes the next chunk, so
-/// writing overlaps with computing; at most two chunks are in memory.
+/// With more than one worker, `write` runs on its own thread while the pool
+/// computes the next chunk, so writing overlaps with computing and at most two
+/// chunks are in memory. With one worker everything runs on one thread, so
+/// `--threads 1` means one core.
 pub fn run_ordered<S, T: Send, E: Send>(
     pool: &rayon::ThreadPool,
     indices: std::ops::Range<u64>,
@@ -44,6 +46,25 @@ pub fn run_ordered<S, T: Send, E: Send>(
     job: impl Fn(u64, &mut S) -> T + Sync + Send,
     mut write: impl FnMut(Vec<T>) -> Result<bool, E> + Send,
 ) -> Result<(), E> {
+    let compute = |start: u64, end: u64| -> Vec<T> {
+        pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map_init(&init, |state, i| job(i, state))
+                .collect()
+        })
+    };
+    if pool.current_num_threads() == 1 {
+        let mut start = indices.start;
+        while start < indices.end {
+            let end = (start + CHUNK).min(indices.end);
+            if !write(compute(start, end))? {
+                break;
+            }
+            start = end;
+        }
+        return Ok(());
+    }
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
         let writer = scope.spawn(move || {
@@ -57,13 +78,7 @@ pub fn run_ordered<S, T: Send, E: Send>(
         let mut start = indices.start;
         while start < indices.end {
             let end = (start + CHUNK).min(indices.end);
-            let chunk: Vec<T> = pool.install(|| {
-                (start..end)
-                    .into_par_iter()
-                    .map_init(&init, |state, i| job(i, state))
-                    .collect()
-            });
-            if sender.send(chunk).is_err() {
+            if sender.send(compute(start, end)).is_err() {
                 break; // the writer has stopped
             }
             start = end;
