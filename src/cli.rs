@@ -97,6 +97,19 @@ pub enum Command {
         #[arg(long, value_name = "COLUMN")]
         metric: Option<String>,
     },
+    /// Morris or Sobol sensitivity indices of a morris or sobol sweep study.
+    Sensitivity {
+        /// Study directory.
+        dir: PathBuf,
+        /// summary.csv column to analyse; repeat for several (default:
+        /// agreement_rate and every mean_utility_<agent>).
+        #[arg(long = "output", value_name = "COLUMN")]
+        outputs: Vec<String>,
+        /// Drop trajectories or base samples with failed runs or missing
+        /// outputs (counted in the output) instead of stopping.
+        #[arg(long)]
+        drop_missing: bool,
+    },
     /// Join the shards of one sweep into the study an unsharded sweep writes.
     Merge {
         /// Shard study directories, in any order.

@@ -15,5 +15,6 @@ pub mod model;
 pub mod plot;
 
 pub use error::Error;
+pub mod sensitivity;
 pub mod sweep;
 pub mod theory;

@@ -10,6 +10,7 @@ use clap::Parser;
 use detente::cli::{Cli, Command};
 use detente::commands::{self, RunOptions, SweepOptions, SweepOutcome};
 use detente::plot::{self, Format, PlotOptions};
+use detente::sensitivity::{self, SensitivityOptions};
 
 /// Set by Ctrl-C; long commands stop at the next checkpoint.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -95,6 +96,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
                 SweepOutcome::Ran(report) => {
                     println!("{report}");
+                    if !report.interrupted && sensitivity::has_sensitivity_design(&report.dir) {
+                        match sensitivity::sensitivity(&SensitivityOptions {
+                            dir: report.dir.clone(),
+                            ..SensitivityOptions::default()
+                        }) {
+                            Ok(s) => println!("{s}"),
+                            Err(e) => eprintln!("detente: no sensitivity indices: {e:#}"),
+                        }
+                    }
                     if !report.interrupted && !no_plots {
                         let figures = plot::plot(&PlotOptions {
                             out: None,
@@ -125,6 +135,19 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 out,
                 format,
                 metric,
+            })?;
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sensitivity {
+            dir,
+            outputs,
+            drop_missing,
+        } => {
+            let report = sensitivity::sensitivity(&SensitivityOptions {
+                dir: dir.clone(),
+                outputs,
+                drop_missing,
             })?;
             println!("{report}");
             Ok(ExitCode::SUCCESS)

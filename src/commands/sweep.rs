@@ -18,13 +18,15 @@ use crate::commands::run::default_threads;
 use crate::config;
 use crate::data::row::push_row;
 use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
-use crate::data::study::{Checkpoint, DesignInfo, ParameterInfo, ShardInfo, StudyManifest};
+use crate::data::study::{
+    Checkpoint, DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest,
+};
 use crate::data::{sha256_hex, timestamp};
 use crate::engine::{self, RunRecord, run_ordered, run_seed};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scenario, Scratch};
 use crate::sweep::summary::{PointSummary, summary_columns};
-use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
+use crate::sweep::{DEFAULT_MAX_RUNS, Design, SweepPlan};
 
 /// Runs listed in this environment variable (comma-separated run ids) panic
 /// on purpose: a fault-injection aid for testing failure handling.
@@ -321,6 +323,20 @@ fn fresh_manifest(
                     name: p.name.clone(),
                 })
                 .collect(),
+            sensitivity: matches!(plan.design, Design::Morris | Design::Sobol).then(|| {
+                SensitivityDesign {
+                    trajectories: plan.sampling.trajectories,
+                    levels: plan.sampling.levels,
+                    groups: plan
+                        .sampling
+                        .groups
+                        .iter()
+                        .map(|&g| plan.group_names[g].clone())
+                        .collect(),
+                    samples: plan.sampling.samples,
+                    second_order: plan.sampling.second_order,
+                }
+            }),
         },
         seed: plan.seed,
         threads,

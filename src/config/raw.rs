@@ -26,9 +26,11 @@ pub enum RawDesign {
     Zip,
     Random,
     Lhs,
+    Morris,
+    Sobol,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSweep {
     #[serde(default)]
@@ -37,6 +39,14 @@ pub struct RawSweep {
     pub replications: Option<u64>,
     /// Number of points for `random` and `lhs`.
     pub points: Option<u64>,
+    /// Morris: number of trajectories r.
+    pub trajectories: Option<u64>,
+    /// Morris: number of grid levels p (even).
+    pub levels: Option<u32>,
+    /// Sobol: number of base samples N.
+    pub samples: Option<u64>,
+    /// Sobol: also estimate second-order indices.
+    pub second_order: Option<bool>,
     #[serde(default)]
     pub parameters: Vec<RawParameter>,
 }
@@ -62,6 +72,8 @@ pub struct RawParameter {
     pub steps: Option<u32>,
     #[serde(default)]
     pub scale: RawScale,
+    /// Morris: parameters with the same group move together.
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -23,6 +23,27 @@ pub struct DesignInfo {
     pub points: u64,
     pub replications: u64,
     pub parameters: Vec<ParameterInfo>,
+    /// Morris and Sobol designs: what the sensitivity analysis needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityDesign>,
+}
+
+/// The structure of a Morris or Sobol design.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SensitivityDesign {
+    /// Morris: trajectories r and grid levels p.
+    #[serde(default)]
+    pub trajectories: u64,
+    #[serde(default)]
+    pub levels: u32,
+    /// Morris: the factor (group) name of each parameter.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Sobol: base samples N, and whether second-order points are included.
+    #[serde(default)]
+    pub samples: u64,
+    #[serde(default)]
+    pub second_order: bool,
 }
 
 /// Which part of the design a shard covers.

@@ -17,6 +17,10 @@ pub enum Design {
     Zip,
     Random,
     Lhs,
+    /// Morris (1991) elementary-effects trajectories.
+    Morris,
+    /// Saltelli's (2002, 2010) scheme for Sobol indices.
+    Sobol,
 }
 
 impl Design {
@@ -26,7 +30,42 @@ impl Design {
             Design::Zip => "zip",
             Design::Random => "random",
             Design::Lhs => "lhs",
+            Design::Morris => "morris",
+            Design::Sobol => "sobol",
         }
+    }
+
+    /// Whether points are drawn within ranges (rather than from value lists).
+    pub fn sampled(self) -> bool {
+        !matches!(self, Design::Grid | Design::Zip)
+    }
+}
+
+/// Sizes of the sampled designs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sampling {
+    /// random, lhs: number of points.
+    pub points: u64,
+    /// morris: trajectories r and grid levels p (even).
+    pub trajectories: u64,
+    pub levels: u32,
+    /// morris: the group (factor) of each parameter, numbered from 0.
+    pub groups: Vec<usize>,
+    /// sobol: base samples N, and whether second-order indices are designed for.
+    pub samples: u64,
+    pub second_order: bool,
+}
+
+impl Sampling {
+    /// Number of Morris factors (groups).
+    pub fn factors(&self) -> usize {
+        self.groups.iter().max().map_or(0, |g| g + 1)
+    }
+
+    /// Morris step Δ = p / (2(p − 1)) on the unit scale.
+    pub fn morris_step(&self) -> f64 {
+        let p = f64::from(self.levels);
+        p / (2.0 * (p - 1.0))
     }
 }
 
@@ -116,13 +155,27 @@ fn number(x: f64, integer: bool) -> toml::Value {
 pub enum Points {
     Grid(Vec<Vec<toml::Value>>),
     Stored(Vec<Vec<toml::Value>>),
+    /// Morris trajectories, with the factor moved at each step (k per trajectory).
+    Trajectories {
+        points: Vec<Vec<toml::Value>>,
+        steps: Vec<usize>,
+    },
 }
 
 impl Points {
+    /// Morris: the factor moved at each step of each trajectory.
+    pub fn morris_steps(&self) -> &[usize] {
+        match self {
+            Points::Trajectories { steps, .. } => steps,
+            _ => &[],
+        }
+    }
+
     /// Builds the points of a design. `lists` must all be `Levels::List` for
     /// grid and zip (of equal length for zip); `count` is the number of points
     /// for random and lhs.
-    pub fn new(design: Design, levels: &[Levels], count: u64, seed: u64) -> Points {
+    pub fn new(design: Design, levels: &[Levels], sampling: &Sampling, seed: u64) -> Points {
+        let count = sampling.points;
         let lists = || -> Vec<Vec<toml::Value>> {
             levels
                 .iter()
@@ -149,6 +202,11 @@ impl Points {
                     .map(|_| levels.iter().map(|l| l.at(rng.random::<f64>())).collect())
                     .collect(),
             ),
+            Design::Morris => {
+                let (points, steps) = morris(levels, sampling, &mut rng);
+                Points::Trajectories { points, steps }
+            }
+            Design::Sobol => Points::Stored(saltelli(levels, sampling, &mut rng)),
             Design::Lhs => {
                 let n = count as usize;
                 let mut columns = Vec::with_capacity(levels.len());
@@ -176,7 +234,7 @@ impl Points {
     pub fn count(&self) -> u64 {
         match self {
             Points::Grid(lists) => lists.iter().map(|l| l.len() as u64).product(),
-            Points::Stored(points) => points.len() as u64,
+            Points::Stored(points) | Points::Trajectories { points, .. } => points.len() as u64,
         }
     }
 
@@ -192,9 +250,95 @@ impl Points {
                 }
                 values
             }
-            Points::Stored(points) => points[id as usize].clone(),
+            Points::Stored(points) | Points::Trajectories { points, .. } => {
+                points[id as usize].clone()
+            }
         }
     }
+}
+
+/// Morris trajectories: each starts at a random point of the p-level grid
+/// (levels 0, 1/(p−1), …, 1 − Δ) and moves one factor (group) at a time by
+/// +Δ, in a random order: r (k + 1) points for k factors.
+fn morris(
+    levels: &[Levels],
+    sampling: &Sampling,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<Vec<toml::Value>>, Vec<usize>) {
+    let (k, p) = (sampling.factors(), sampling.levels);
+    let step = sampling.morris_step();
+    let starts = (p / 2).max(1);
+    let (mut points, mut steps) = (Vec::new(), Vec::new());
+    for _ in 0..sampling.trajectories {
+        let mut x: Vec<f64> = (0..levels.len())
+            .map(|_| f64::from(rng.random_range(0..starts)) / f64::from(p - 1))
+            .collect();
+        let mut order: Vec<usize> = (0..k).collect();
+        for i in (1..k).rev() {
+            order.swap(i, rng.random_range(0..=i));
+        }
+        let at = |x: &[f64]| levels.iter().zip(x).map(|(l, &u)| l.at(u)).collect();
+        points.push(at(&x));
+        for factor in order {
+            steps.push(factor);
+            for (j, u) in x.iter_mut().enumerate() {
+                if sampling.groups[j] == factor {
+                    *u += step;
+                }
+            }
+            points.push(at(&x));
+        }
+    }
+    (points, steps)
+}
+
+/// Saltelli's scheme: N base samples of rows A and B, then A with column i
+/// from B for each i (and, for second-order indices, B with column i from A):
+/// N (D + 2) or N (2D + 2) points. The 2D columns of A and B are Latin
+/// hypercube samples (each column's N values fall one in each of N equal
+/// strata, independently shuffled), which lowers the variance of the
+/// estimates against plain random sampling.
+fn saltelli(levels: &[Levels], sampling: &Sampling, rng: &mut ChaCha8Rng) -> Vec<Vec<toml::Value>> {
+    let (d, n) = (levels.len(), sampling.samples as usize);
+    let columns: Vec<Vec<f64>> = (0..2 * d)
+        .map(|_| {
+            let mut strata: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                strata.swap(i, rng.random_range(0..=i));
+            }
+            strata
+                .iter()
+                .map(|&s| (s as f64 + rng.random::<f64>()) / n as f64)
+                .collect()
+        })
+        .collect();
+    let mut points = Vec::new();
+    let at = |x: &[f64]| {
+        levels
+            .iter()
+            .zip(x)
+            .map(|(l, &u)| l.at(u))
+            .collect::<Vec<_>>()
+    };
+    for j in 0..n {
+        let a: Vec<f64> = (0..d).map(|i| columns[i][j]).collect();
+        let b: Vec<f64> = (0..d).map(|i| columns[d + i][j]).collect();
+        points.push(at(&a));
+        points.push(at(&b));
+        for i in 0..d {
+            let mut ab = a.clone();
+            ab[i] = b[i];
+            points.push(at(&ab));
+        }
+        if sampling.second_order {
+            for i in 0..d {
+                let mut ba = b.clone();
+                ba[i] = a[i];
+                points.push(at(&ba));
+            }
+        }
+    }
+    points
 }
 
 /// A parameter value as written in the datasets.
@@ -212,6 +356,13 @@ pub fn label(value: &toml::Value) -> String {
 mod tests {
     use super::*;
 
+    fn points(n: u64) -> Sampling {
+        Sampling {
+            points: n,
+            ..Sampling::default()
+        }
+    }
+
     fn floats(v: &[f64]) -> Levels {
         Levels::List(v.iter().map(|&x| toml::Value::Float(x)).collect())
     }
@@ -227,7 +378,7 @@ mod tests {
         let p = Points::new(
             Design::Grid,
             &[floats(&[1.0, 2.0]), floats(&[10.0, 20.0, 30.0])],
-            0,
+            &Sampling::default(),
             1,
         );
         assert_eq!(p.count(), 6);
@@ -255,7 +406,7 @@ mod tests {
         let p = Points::new(
             Design::Zip,
             &[floats(&[1.0, 2.0, 3.0]), floats(&[4.0, 5.0, 6.0])],
-            0,
+            &Sampling::default(),
             1,
         );
         assert_eq!(p.count(), 3);
@@ -309,7 +460,7 @@ mod tests {
                 integer: false,
             },
         ];
-        let p = Points::new(Design::Lhs, &levels, n, 7);
+        let p = Points::new(Design::Lhs, &levels, &points(n), 7);
         assert_eq!(p.count(), n);
         for (j, (lo, hi, log)) in [(0.0f64, 1.0f64, false), (1.0, 100.0, true)]
             .into_iter()
@@ -328,8 +479,8 @@ mod tests {
             assert!(hit.iter().all(|&h| h == 1), "parameter {j}: {hit:?}");
         }
         // Reproducible from the seed, different for another seed.
-        assert_eq!(p, Points::new(Design::Lhs, &levels, n, 7));
-        assert_ne!(p, Points::new(Design::Lhs, &levels, n, 8));
+        assert_eq!(p, Points::new(Design::Lhs, &levels, &points(n), 7));
+        assert_ne!(p, Points::new(Design::Lhs, &levels, &points(n), 8));
     }
 
     #[test]
@@ -346,7 +497,7 @@ mod tests {
                 toml::Value::String("b".into()),
             ]),
         ];
-        let p = Points::new(Design::Random, &levels, 200, 3);
+        let p = Points::new(Design::Random, &levels, &points(200), 3);
         let mut seen_b = false;
         for i in 0..200 {
             let v = p.point(i);
@@ -354,5 +505,63 @@ mod tests {
             seen_b |= v[1].as_str() == Some("b");
         }
         assert!(seen_b);
+    }
+
+    fn unit(n: usize) -> Vec<Levels> {
+        (0..n)
+            .map(|_| Levels::Range {
+                from: 0.0,
+                to: 1.0,
+                log: false,
+                integer: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn morris_trajectories_move_one_factor_at_a_time_by_delta() {
+        let sampling = Sampling {
+            trajectories: 5,
+            levels: 4,
+            groups: vec![0, 1, 1],
+            ..Sampling::default()
+        };
+        let p = Points::new(Design::Morris, &unit(3), &sampling, 9);
+        assert_eq!(p.count(), 5 * 3); // r (k + 1) with k = 2 groups
+        for t in 0..5 {
+            for step in 1..3 {
+                let (a, b) = (p.point(t * 3 + step - 1), p.point(t * 3 + step));
+                let moved: Vec<usize> =
+                    (0..3).filter(|&j| as_f64(&a[j]) != as_f64(&b[j])).collect();
+                assert!(moved == vec![0] || moved == vec![1, 2], "{moved:?}");
+                for j in moved {
+                    assert!((as_f64(&b[j]) - as_f64(&a[j]) - 2.0 / 3.0).abs() < 1e-12);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn saltelli_blocks_have_the_documented_size_and_structure() {
+        let sampling = Sampling {
+            samples: 7,
+            second_order: true,
+            ..Sampling::default()
+        };
+        let p = Points::new(Design::Sobol, &unit(3), &sampling, 2);
+        assert_eq!(p.count(), 7 * (2 * 3 + 2));
+        let (a, b, ab1) = (p.point(0), p.point(1), p.point(2 + 1));
+        assert_eq!(
+            (ab1[0].clone(), ab1[1].clone(), ab1[2].clone()),
+            (a[0].clone(), b[1].clone(), a[2].clone())
+        );
+        let without = Sampling {
+            samples: 7,
+            ..Sampling::default()
+        };
+        assert_eq!(
+            Points::new(Design::Sobol, &unit(3), &without, 2).count(),
+            7 * (3 + 2)
+        );
     }
 }

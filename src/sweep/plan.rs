@@ -7,7 +7,7 @@ use crate::config::{ConfigError, LoadedConfig, invalid, overrides};
 use crate::engine::seed::design_seed;
 use crate::model::Scenario;
 
-use super::design::{Design, Levels, Points, label};
+use super::design::{Design, Levels, Points, Sampling, label};
 
 /// Largest number of runs a sweep may have unless `--max-runs` says otherwise.
 pub const DEFAULT_MAX_RUNS: u64 = 10_000_000;
@@ -33,6 +33,10 @@ pub struct SweepPlan {
     pub design: Design,
     pub parameters: Vec<Parameter>,
     points: Points,
+    /// Sizes of sampled designs and Morris groups.
+    pub sampling: Sampling,
+    /// Morris factor names (a group's name, else the parameter's).
+    pub group_names: Vec<String>,
     /// Replicates per design point.
     pub replications: u64,
     pub seed: u64,
@@ -52,23 +56,16 @@ impl SweepPlan {
         let base: toml::Table = text
             .parse()
             .expect("the config parsed once already, so it parses again");
-        let sweep = loaded
-            .raw
-            .sweep
-            .clone()
-            .unwrap_or(crate::config::raw::RawSweep {
-                design: RawDesign::Grid,
-                replications: None,
-                points: None,
-                parameters: Vec::new(),
-            });
+        let sweep = loaded.raw.sweep.clone().unwrap_or_default();
         let design = match sweep.design {
             RawDesign::Grid => Design::Grid,
             RawDesign::Zip => Design::Zip,
             RawDesign::Random => Design::Random,
             RawDesign::Lhs => Design::Lhs,
+            RawDesign::Morris => Design::Morris,
+            RawDesign::Sobol => Design::Sobol,
         };
-        let sampled = matches!(design, Design::Random | Design::Lhs);
+        let sampled = design.sampled();
         let replications = replications
             .or(sweep.replications)
             .unwrap_or(loaded.scenario.replications);
@@ -78,24 +75,79 @@ impl SweepPlan {
                 "must be at least 1 (got 0)".into(),
             ));
         }
-        let count = match (sampled, sweep.points) {
+        // Which size keys go with which design.
+        let keys: [(&str, bool, &[Design]); 5] = [
+            (
+                "points",
+                sweep.points.is_some(),
+                &[Design::Random, Design::Lhs],
+            ),
+            (
+                "trajectories",
+                sweep.trajectories.is_some(),
+                &[Design::Morris],
+            ),
+            ("levels", sweep.levels.is_some(), &[Design::Morris]),
+            ("samples", sweep.samples.is_some(), &[Design::Sobol]),
+            (
+                "second_order",
+                sweep.second_order.is_some(),
+                &[Design::Sobol],
+            ),
+        ];
+        for (key, given, designs) in keys {
+            if given && !designs.contains(&design) {
+                let names: Vec<&str> = designs.iter().map(|d| d.name()).collect();
+                return Err(fail(
+                    &format!("sweep.{key}"),
+                    format!(
+                        "applies to the {} design only (this is a {} design)",
+                        names.join(" and "),
+                        design.name()
+                    ),
+                ));
+            }
+        }
+        let mut sampling = Sampling {
+            trajectories: sweep.trajectories.unwrap_or(0),
+            levels: sweep.levels.unwrap_or(4),
+            samples: sweep.samples.unwrap_or(0),
+            second_order: sweep.second_order.unwrap_or(false),
+            ..Sampling::default()
+        };
+        if design == Design::Morris {
+            if sampling.trajectories < 2 {
+                return Err(fail(
+                    "sweep.trajectories",
+                    "the morris design needs `trajectories`, at least 2 (10 to 50 is usual)".into(),
+                ));
+            }
+            if sampling.levels < 2 || sampling.levels % 2 == 1 {
+                return Err(fail(
+                    "sweep.levels",
+                    format!(
+                        "must be an even number of at least 2 (got {})",
+                        sampling.levels
+                    ),
+                ));
+            }
+        }
+        if design == Design::Sobol && sampling.samples < 2 {
+            return Err(fail(
+                "sweep.samples",
+                "the sobol design needs `samples`, the number of base samples N, at least 2 (hundreds are usual)".into(),
+            ));
+        }
+        let count = match (matches!(design, Design::Random | Design::Lhs), sweep.points) {
             (true, Some(0)) | (true, None) => {
                 return Err(fail(
                     "sweep.points",
                     format!("must be at least 1 for the {} design", design.name()),
                 ));
             }
-            (false, Some(_)) => {
-                return Err(fail(
-                    "sweep.points",
-                    format!(
-                        "applies to the random and lhs designs only; the {} design's points come from the values",
-                        design.name()
-                    ),
-                ));
-            }
             (_, n) => n.unwrap_or(0),
         };
+        sampling.points = count;
 
         let mut parameters: Vec<Parameter> = Vec::new();
         for (i, raw) in sweep.parameters.iter().enumerate() {
@@ -121,6 +173,28 @@ impl SweepPlan {
             }
             parameters.push(parameter);
         }
+        // Morris groups: parameters sharing a `group` move together.
+        let mut group_names: Vec<String> = Vec::new();
+        for (i, raw) in sweep.parameters.iter().enumerate() {
+            let name = match (&raw.group, design) {
+                (Some(g), Design::Morris) => g.clone(),
+                (Some(_), _) => {
+                    return Err(fail(
+                        "sweep.parameters",
+                        format!("sweep.parameters[{i}]: `group` applies to the morris design only"),
+                    ));
+                }
+                (None, _) => parameters[i].name.clone(),
+            };
+            let index = match group_names.iter().position(|g| *g == name) {
+                Some(k) => k,
+                None => {
+                    group_names.push(name);
+                    group_names.len() - 1
+                }
+            };
+            sampling.groups.push(index);
+        }
         if design == Design::Zip {
             let lengths: Vec<usize> = parameters
                 .iter()
@@ -143,7 +217,13 @@ impl SweepPlan {
         }
         let seed = seed.unwrap_or(loaded.scenario.seed);
         let levels: Vec<Levels> = parameters.iter().map(|p| p.levels.clone()).collect();
-        let points = Points::new(design, &levels, count, design_seed(seed));
+        if matches!(design, Design::Morris | Design::Sobol) && parameters.is_empty() {
+            return Err(fail(
+                "sweep.parameters",
+                format!("the {} design needs at least one parameter", design.name()),
+            ));
+        }
+        let points = Points::new(design, &levels, &sampling, design_seed(seed));
         Ok(SweepPlan {
             file: file.to_string(),
             text: loaded.text.clone(),
@@ -152,9 +232,16 @@ impl SweepPlan {
             design,
             parameters,
             points,
+            sampling,
+            group_names,
             replications,
             seed,
         })
+    }
+
+    /// Morris: the factor (index into `group_names`) moved at each step.
+    pub fn morris_steps(&self) -> &[usize] {
+        self.points.morris_steps()
     }
 
     pub fn point_count(&self) -> u64 {

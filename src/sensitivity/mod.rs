@@ -1,0 +1,6 @@
+//! Global sensitivity analysis of Morris and Sobol sweeps.
+
+pub mod analysis;
+pub mod estimators;
+
+pub use analysis::{SensitivityOptions, SensitivityReport, has_sensitivity_design, sensitivity};
