@@ -321,18 +321,18 @@ fn saltelli(levels: &[Levels], sampling: &Sampling, rng: &mut ChaCha8Rng) -> Vec
             .collect::<Vec<_>>()
     };
     for j in 0..n {
-        let a: Vec<f64> = (0..d).map(|i| columns[i][j]).collect();
-        let b: Vec<f64> = (0..d).map(|i| columns[d + i][j]).collect();
-        points.push(at(&a));
-        points.push(at(&b));
+        let row: Vec<f64> = columns.iter().map(|c| c[j]).collect();
+        let (a, b) = row.split_at(d);
+        points.push(at(a));
+        points.push(at(b));
         for i in 0..d {
-            let mut ab = a.clone();
+            let mut ab = a.to_vec();
             ab[i] = b[i];
             points.push(at(&ab));
         }
         if sampling.second_order {
             for i in 0..d {
-                let mut ba = b.clone();
+                let mut ba = b.to_vec();
                 ba[i] = a[i];
                 points.push(at(&ba));
             }
