@@ -6,6 +6,7 @@ pub mod dance;
 pub mod distribution;
 pub mod heatmap;
 pub mod rate;
+pub mod sensitivity;
 pub mod space;
 pub mod style;
 pub mod table;
@@ -26,6 +27,7 @@ use dance::DanceFigure;
 use distribution::{Boxed, UtilityFigure};
 use heatmap::HeatmapFigure;
 use rate::{RateFigure, Series};
+use sensitivity::SensitivityFigure;
 use space::SpaceFigure;
 pub use style::Format;
 use style::{Figure, OUTCOME_COLOURS, PALETTE, render};
@@ -131,6 +133,11 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
         )?;
     }
     utility_figure(dir, &scenario, &mut draw)?;
+    if dir.join("sensitivity.csv").exists() {
+        for figure in sensitivity_figures(dir, &scenario)? {
+            draw(&figure)?;
+        }
+    }
     draw(&space_figure(dir, &scenario)?)?;
     if dir.join("rounds.csv").exists()
         && let Some(figure) = dance_figure(dir, &scenario)?
@@ -700,6 +707,73 @@ fn dance_figure(dir: &Path, scenario: &Scenario) -> Result<Option<DanceFigure>, 
             "Run {id}: {why}.\nRerun it with: detente run CONFIG --replay {seed} --trace"
         ),
     }))
+}
+
+/// One figure per output of `sensitivity.csv`.
+fn sensitivity_figures(dir: &Path, scenario: &Scenario) -> Result<Vec<SensitivityFigure>, Error> {
+    let table = Table::read(&dir.join("sensitivity.csv"))?;
+    let (outputs, methods, indices, factors) = (
+        table.texts("output"),
+        table.texts("method"),
+        table.texts("index"),
+        table.texts("factor"),
+    );
+    let (values, lows, highs) = (
+        table.numbers("value"),
+        table.numbers("ci_low"),
+        table.numbers("ci_high"),
+    );
+    let mut names: Vec<&str> = Vec::new();
+    for o in &outputs {
+        if !names.contains(o) {
+            names.push(o);
+        }
+    }
+    let get = |i: usize| {
+        (
+            values[i].unwrap_or(f64::NAN),
+            lows[i].unwrap_or(f64::NAN),
+            highs[i].unwrap_or(f64::NAN),
+        )
+    };
+    let mut figures = Vec::new();
+    for output in names {
+        let rows: Vec<usize> = (0..outputs.len())
+            .filter(|&i| outputs[i] == output)
+            .collect();
+        let method = methods[rows[0]].to_string();
+        let (first, second) = if method == "morris" {
+            ("mu_star", "sigma")
+        } else {
+            ("S1", "ST")
+        };
+        let mut list: Vec<(String, sensitivity::Value, sensitivity::Value)> = Vec::new();
+        for &i in rows.iter().filter(|&&i| indices[i] == first) {
+            let other = rows
+                .iter()
+                .find(|&&k| indices[k] == second && factors[k] == factors[i])
+                .map_or((f64::NAN, f64::NAN, f64::NAN), |&k| get(k));
+            list.push((factors[i].to_string(), get(i), other));
+        }
+        // Most important first: by μ* (Morris) or ST (Sobol).
+        if method == "morris" {
+            list.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+        } else {
+            list.sort_by(|a, b| b.2.0.total_cmp(&a.2.0));
+        }
+        let noise = rows
+            .iter()
+            .find(|&&i| indices[i] == "noise_share")
+            .and_then(|&i| values[i]);
+        figures.push(SensitivityFigure {
+            scenario: scenario.name.clone(),
+            output: output.to_string(),
+            method,
+            factors: list,
+            noise_share: noise,
+        });
+    }
+    Ok(figures)
 }
 
 /// Packages drawn in the outcome space at most (every k-th beyond this).
