@@ -20,6 +20,9 @@ mod sweep;
 #[path = "cli/theory.rs"]
 mod theory;
 
+#[path = "cli/sensitivity.rs"]
+mod sensitivity;
+
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 
