@@ -273,9 +273,15 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(
-            "{bar:40} {human_pos}/{human_len} runs  {per_sec}  {elapsed_precise} elapsed, ~{eta} left",
+            "{bar:40} {human_pos}/{human_len} runs  {rate}  {elapsed_precise} elapsed, ~{eta} left",
         )
-        .expect("the template is valid"),
+        .expect("the template is valid")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} runs/s", state.per_sec());
+            },
+        ),
     );
     bar
 }
