@@ -90,14 +90,8 @@ pub struct Agent {
 }
 
 impl Agent {
-    /// Per issue, per value: the value contribution `Σ_k w_k (effect + θ · threat_effect)`.
-    pub fn value_terms(&self, threat: f64) -> Vec<Vec<f64>> {
-        let mut terms = Vec::new();
-        self.value_terms_into(threat, &mut terms);
-        terms
-    }
-
-    /// [`Agent::value_terms`] into reused buffers.
+    /// Per issue, per value: the value contribution
+    /// `Σ_k w_k (effect + θ · threat_effect)`, into reused buffers.
     pub fn value_terms_into(&self, threat: f64, terms: &mut Vec<Vec<f64>>) {
         terms.resize_with(self.effects.len(), Vec::new);
         for ((out, effect), threat_effect) in terms
@@ -163,7 +157,6 @@ impl Agent {
 
     /// Value of a single package before the oil shift: base plus issue terms.
     pub fn package_value(&self, package: &[u32], threat: f64) -> f64 {
-        // Same order of additions as `Subspace::sums` over `value_terms`.
         let mut v = self.base_value();
         for (i, &value) in package.iter().enumerate() {
             let (e, t) = (
@@ -269,7 +262,8 @@ mod tests {
     #[test]
     fn value_terms_agree_with_value_of() {
         let a = agent(1.0);
-        let terms = a.value_terms(0.3);
+        let mut terms = Vec::new();
+        a.value_terms_into(0.3, &mut terms);
         let via_terms = a.base_value() + a.oil_shift(0.6) + terms[0][1];
         assert!((via_terms - a.value_of(&[1], 0.3, 0.6)).abs() < 1e-12);
     }

@@ -152,25 +152,6 @@ impl Subspace {
         }
         values
     }
-
-    /// Sums of per-value terms over every package, in package-number order.
-    ///
-    /// `terms[i][v]` is the contribution of value `v` of issue `i`; the result
-    /// holds `constant + Σ_i terms[i][package[i]]` for every package. Built
-    /// issue by issue, so it costs about two additions per package.
-    pub fn sums(&self, constant: f64, terms: &[Vec<f64>], out: &mut Vec<f64>) {
-        out.clear();
-        out.reserve(self.size);
-        out.push(constant);
-        let mut next = Vec::with_capacity(self.size);
-        for (allowed, term) in self.allowed.iter().zip(terms) {
-            next.clear();
-            for &partial in out.iter() {
-                next.extend(allowed.iter().map(|&v| partial + term[v as usize]));
-            }
-            std::mem::swap(out, &mut next);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -206,33 +187,6 @@ mod tests {
         assert_eq!(i[2].index_of("0.5"), Some(2));
         assert_eq!(i[2].index_of("0.3"), None);
         assert_eq!(i[0].index_of("11"), None);
-    }
-
-    #[test]
-    fn sums_match_direct_evaluation() {
-        let i = issues();
-        let space = Subspace::full(&i);
-        assert_eq!(space.size(), 11 * 2 * 5);
-        let terms: Vec<Vec<f64>> = i
-            .iter()
-            .enumerate()
-            .map(|(k, issue)| {
-                (0..issue.value_count())
-                    .map(|v| (k + 1) as f64 * v as f64 + 0.1)
-                    .collect()
-            })
-            .collect();
-        let mut sums = Vec::new();
-        space.sums(1.0, &terms, &mut sums);
-        for (n, sum) in sums.iter().enumerate() {
-            let p = space.package(n);
-            let direct: f64 = 1.0
-                + p.iter()
-                    .enumerate()
-                    .map(|(k, &v)| terms[k][v as usize])
-                    .sum::<f64>();
-            assert!((sum - direct).abs() < 1e-12, "package {n}");
-        }
     }
 
     #[test]

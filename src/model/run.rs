@@ -1,10 +1,10 @@
 //! One run: draw the environment, negotiate each track, assemble the result.
 //!
 //! [`Model`] holds what does not change between runs of a scenario (the
-//! tracks' package spaces, which packages touch each host's soil); a run
-//! computes every party's value of every package for its drawn threat, builds
-//! the two-party frontiers the offers are chosen from, and hands them to the
-//! protocol.
+//! tracks' package spaces and how their issues split for frontier building,
+//! the concession schedules); a run builds, for its drawn threat, the
+//! two-party frontiers the offers are chosen from (see `offers`), hands them
+//! to the protocol, and measures the outcome against theory.
 
 use super::agent::{Agent, Role};
 use super::environment::EnvironmentDraw;
