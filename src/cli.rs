@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::commands::AnalysisFormat;
 use crate::commands::sweep::Shard;
@@ -16,30 +16,39 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options `run` and `sweep` share.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Scenario config (TOML); `sweep` reads its [sweep] table.
+    pub config: PathBuf,
+    /// Replicates: per run (default: scenario.replications) or per design
+    /// point (default: sweep.replications, else scenario.replications).
+    #[arg(long, short = 'n')]
+    pub replications: Option<u64>,
+    /// Master seed (default: scenario.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Output directory (default: runs/<scenario>-run for run; runs/<scenario>,
+    /// or runs/<scenario>-shard-K-of-N, for sweep).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output directory or study.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run Monte Carlo replicates of a scenario and write runs.csv.
     Run {
-        /// Scenario config (TOML).
-        config: PathBuf,
-        /// Replicates to run (default: scenario.replications).
-        #[arg(long, short = 'n')]
-        replications: Option<u64>,
-        /// Master seed (default: scenario.seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Output does not depend on it.
-        #[arg(long, short = 'j')]
-        threads: Option<usize>,
-        /// Output directory (default: runs/<scenario>-run).
-        #[arg(long, short = 'o')]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
         /// Also write rounds.csv with every offer.
         #[arg(long)]
         trace: bool,
-        /// Replace an existing output directory.
-        #[arg(long)]
-        force: bool,
         /// Rerun the one run whose `seed` column in runs.csv is SEED
         /// (default output: runs/<scenario>-replay-<SEED>).
         #[arg(long, value_name = "SEED")]
@@ -47,20 +56,8 @@ pub enum Command {
     },
     /// Run every design point of the config's [sweep] table.
     Sweep {
-        /// Scenario config (TOML) with a [sweep] table.
-        config: PathBuf,
-        /// Replicates per design point (default: sweep.replications, else scenario.replications).
-        #[arg(long, short = 'n')]
-        replications: Option<u64>,
-        /// Master seed (default: scenario.seed).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores). Output does not depend on it.
-        #[arg(long, short = 'j')]
-        threads: Option<usize>,
-        /// Study directory (default: runs/<scenario>, or runs/<scenario>-shard-K-of-N).
-        #[arg(long, short = 'o')]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
         /// Print the design table to stdout and the counts to stderr; run nothing.
         #[arg(long)]
         dry_run: bool,
@@ -70,9 +67,6 @@ pub enum Command {
         /// Finish an interrupted study in the output directory.
         #[arg(long)]
         resume: bool,
-        /// Replace an existing study.
-        #[arg(long)]
-        force: bool,
         /// No progress bar.
         #[arg(long, short = 'q')]
         quiet: bool,

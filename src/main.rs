@@ -29,23 +29,18 @@ fn main() -> ExitCode {
 fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run {
-            config,
-            replications,
-            seed,
-            threads,
-            out,
+            common,
             trace,
-            force,
             replay,
         } => {
             let report = commands::run(&RunOptions {
-                config,
-                replications,
-                seed,
-                threads,
-                out,
+                config: common.config,
+                replications: common.replications,
+                seed: common.seed,
+                threads: common.threads,
+                out: common.out,
                 trace,
-                force,
+                force: common.force,
                 replay,
             })?;
             println!("{report}");
@@ -56,15 +51,10 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Sweep {
-            config,
-            replications,
-            seed,
-            threads,
-            out,
+            common,
             dry_run,
             shard,
             resume,
-            force,
             quiet,
             no_plots,
             max_runs,
@@ -76,15 +66,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 }
             });
             let options = SweepOptions {
-                config,
-                replications,
-                seed,
-                threads,
-                out,
+                config: common.config,
+                replications: common.replications,
+                seed: common.seed,
+                threads: common.threads,
+                out: common.out,
                 dry_run,
                 shard,
                 resume,
-                force,
+                force: common.force,
                 quiet,
                 max_runs: Some(max_runs),
             };

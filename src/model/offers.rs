@@ -63,6 +63,9 @@ pub struct OfferBuffers {
     proposer_terms: Vec<Vec<f64>>,
     opponent_terms: Vec<Vec<f64>>,
     host_terms: Vec<Vec<Vec<f64>>>,
+    /// Per host: its value before the host issues, and the value its
+    /// reservation requires.
+    host_floors: Vec<(f64, f64)>,
     free: Vec<FrontierPoint>,
     sums: Vec<FrontierPoint>,
     candidates: Vec<FrontierPoint>,
@@ -75,7 +78,9 @@ pub struct OfferBuffers {
 
 /// What the hosts' vetoes are judged against.
 pub struct HostTerms<'a> {
-    pub hosts: &'a [&'a Agent],
+    /// All agents, and which of them are hosts.
+    pub agents: &'a [Agent],
+    pub hosts: &'a [usize],
     pub status_quo: &'a [u32],
     /// Oil leverage at which hosts state their terms.
     pub leverage: f64,
@@ -95,8 +100,9 @@ pub fn build(
     let b = buffers;
     proposer.value_terms_into(threat, &mut b.proposer_terms);
     opponent.value_terms_into(threat, &mut b.opponent_terms);
+    let host_agents = || hosts.hosts.iter().map(|&h| &hosts.agents[h]);
     b.host_terms.resize_with(hosts.hosts.len(), Vec::new);
-    for (host, terms) in hosts.hosts.iter().zip(&mut b.host_terms) {
+    for (host, terms) in host_agents().zip(&mut b.host_terms) {
         host.value_terms_into(threat, terms);
     }
 
@@ -129,17 +135,15 @@ pub fn build(
     let opponent_base = fixed(&b.opponent_terms, opponent.base_value());
     // Per host: its value before the host issues (with the opening oil shift)
     // and the value its reservation utility requires.
-    let host_floors: Vec<(f64, f64)> = hosts
-        .hosts
-        .iter()
-        .zip(&b.host_terms)
-        .map(|(h, terms)| {
+    b.host_floors.clear();
+    b.host_floors
+        .extend(host_agents().zip(&b.host_terms).map(|(h, terms)| {
             (
                 fixed(terms, h.base_value()) + h.oil_shift(hosts.leverage),
                 h.value_for_utility(h.reservation_at(hosts.leverage)),
             )
-        })
-        .collect();
+        }));
+    let host_floors = &b.host_floors;
     b.candidates.clear();
     b.positions.clear();
     b.positions.resize(layout.host_issues.len(), 0);
@@ -154,7 +158,7 @@ pub fn build(
         };
         let first = package_value(&b.proposer_terms, proposer_base);
         let second = package_value(&b.opponent_terms, opponent_base);
-        let accept = hosts.hosts.iter().enumerate().all(|(h, host)| {
+        let accept = host_agents().enumerate().all(|(h, host)| {
             let Role::Host { soil } = &host.role else {
                 return true;
             };
@@ -290,14 +294,14 @@ mod tests {
             }
             let space = Subspace::new(allowed);
             let layout = Layout::new(&space, &s.agents);
-            let hosts: Vec<&Agent> = s.agents.iter().filter(|a| matches!(a.role, Role::Host { .. })).collect();
+            let hosts: Vec<usize> = (0..s.agents.len()).filter(|&i| matches!(s.agents[i].role, Role::Host { .. })).collect();
             let mut buffers = OfferBuffers::default();
             build(
                 &layout,
                 &space,
                 &s.agents[s.proposer()],
                 &s.agents[s.opponent()],
-                &HostTerms { hosts: &hosts, status_quo: &s.protocol.status_quo, leverage },
+                &HostTerms { agents: &s.agents, hosts: &hosts, status_quo: &s.protocol.status_quo, leverage },
                 threat,
                 &mut buffers,
             );

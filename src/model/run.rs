@@ -314,14 +314,14 @@ impl Model {
     /// the host below its reservation (at the opening oil leverage) is vetoed.
     fn build_offers(&self, spec: &TrackSpec, draw: &EnvironmentDraw, buffers: &mut OfferBuffers) {
         let agents = &self.scenario.agents;
-        let hosts: Vec<&Agent> = self.hosts.iter().map(|&h| &agents[h]).collect();
         offers::build(
             &spec.layout,
             &spec.space,
             &agents[self.proposer],
             &agents[self.opponent],
             &offers::HostTerms {
-                hosts: &hosts,
+                agents,
+                hosts: &self.hosts,
                 status_quo: &self.scenario.protocol.status_quo,
                 leverage: draw.leverage_at(1),
             },
