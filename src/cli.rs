@@ -53,6 +53,9 @@ pub enum Command {
         /// (default output: runs/<scenario>-replay-<SEED>).
         #[arg(long, value_name = "SEED")]
         replay: Option<u64>,
+        /// Refuse more replications than this.
+        #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_RUNS)]
+        max_runs: u64,
     },
     /// Run every design point of the config's [sweep] table.
     Sweep {
@@ -90,6 +93,10 @@ pub enum Command {
         /// summary.csv column for the heatmap (default: agreement_rate).
         #[arg(long, value_name = "COLUMN")]
         metric: Option<String>,
+        /// Draw the finished runs of an interrupted study (every figure says so)
+        /// instead of refusing it.
+        #[arg(long)]
+        allow_incomplete: bool,
     },
     /// Morris or Sobol sensitivity indices of a morris or sobol sweep study.
     Sensitivity {

@@ -32,6 +32,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             common,
             trace,
             replay,
+            max_runs,
         } => {
             let report = commands::run(&RunOptions {
                 config: common.config,
@@ -42,6 +43,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 trace,
                 force: common.force,
                 replay,
+                max_runs,
             })?;
             println!("{report}");
             Ok(if report.failed > 0 {
@@ -101,6 +103,7 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                             dir: report.dir.clone(),
                             format: Format::Both,
                             metric: None,
+                            allow_incomplete: false,
                         })?;
                         println!("{figures}");
                     }
@@ -119,12 +122,14 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             out,
             format,
             metric,
+            allow_incomplete,
         } => {
             let report = plot::plot(&PlotOptions {
                 dir,
                 out,
                 format,
                 metric,
+                allow_incomplete,
             })?;
             println!("{report}");
             Ok(ExitCode::SUCCESS)

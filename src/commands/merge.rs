@@ -3,12 +3,13 @@
 
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::data::study::StudyManifest;
-use crate::data::{Staging, timestamp};
+use crate::data::digest::{self, DigestWriter, FileDigest};
+use crate::data::study::{ShardInfo, StudyManifest};
+use crate::data::{Staging, StudyLock, timestamp};
 use crate::error::Error;
 
 /// What `detente merge` did.
@@ -29,6 +30,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
     }
     let mut shards = Vec::new();
     for dir in dirs {
+        if !dir.join("manifest.json").exists() {
+            return Err(Error::Usage(format!(
+                "{} is not a study (it has no manifest.json); give the directories `detente sweep --shard K/N` wrote",
+                dir.display()
+            )));
+        }
         let manifest = StudyManifest::read(dir)?;
         let Some(shard) = manifest.shard else {
             return Err(Error::Usage(format!(
@@ -48,6 +55,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
                 shard.count
             )));
         }
+        check_shard_records(dir, &manifest, &shard)?;
         shards.push((dir.clone(), manifest, shard));
     }
     let (first_dir, first, _) = &shards[0];
@@ -74,7 +82,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
             );
         }
         if m.design != first.design {
-            return differs("designs", "one design", "another");
+            let what = crate::commands::sweep::differences(first, m).join("; ");
+            return differs("designs", "one design", &format!("another ({what})"));
         }
         let (a, b) = (first.shard.expect("checked"), m.shard.expect("checked"));
         if a.count != b.count {
@@ -113,20 +122,29 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
         )));
     }
 
-    let staging = Staging::new(out, force)?;
-    let first_dir = &shards[0].0;
+    let _lock = StudyLock::acquire(out)?;
+    let protected: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let staging = Staging::new(out, force, &protected)?;
+    // design.csv and config.toml are the same in every shard (the config
+    // hashes agree); copy the first shard's after checking it.
+    let mut digests = Vec::new();
     for name in ["design.csv", "config.toml"] {
-        let (from, to) = (first_dir.join(name), staging.file(name));
-        fs::copy(&from, &to).map_err(|e| Error::io(&from, e))?;
+        let (from, to) = (&shards[0].0, staging.file(name));
+        let record = shards[0].1.record(name).expect("checked above");
+        let mut bytes = Vec::new();
+        digest::stream_verified(from, record, true, |b| {
+            bytes.extend_from_slice(b);
+            Ok(())
+        })?;
+        fs::write(&to, &bytes).map_err(|e| Error::io(&to, e))?;
+        digests.push(record.clone());
     }
     for name in ["runs.csv", "rounds.csv", "summary.csv"] {
-        concatenate(
-            &shards
-                .iter()
-                .map(|(d, _, _)| d.join(name))
-                .collect::<Vec<_>>(),
-            &staging.file(name),
-        )?;
+        let parts: Vec<(&Path, &FileDigest)> = shards
+            .iter()
+            .map(|(d, m, _)| (d.as_path(), m.record(name).expect("checked above")))
+            .collect();
+        digests.push(concatenate(&parts, &staging.file(name), name)?);
     }
     let mut manifest = shards[0].1.clone();
     manifest.command = "merge".into();
@@ -148,6 +166,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
     manifest.finished_at = Some(timestamp(SystemTime::now()));
     manifest.complete = true;
     manifest.checkpoint = None;
+    manifest.digests = digests;
     manifest.merged_from = shards
         .iter()
         .map(|(d, _, _)| d.display().to_string())
@@ -163,20 +182,107 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
     Ok(report)
 }
 
-/// Writes the first file whole and the others without their header line.
-fn concatenate(parts: &[PathBuf], to: &Path) -> Result<(), Error> {
-    let mut out = BufWriter::new(File::create(to).map_err(|e| Error::io(to, e))?);
-    for (i, part) in parts.iter().enumerate() {
-        let mut reader = BufReader::new(File::open(part).map_err(|e| Error::io(part, e))?);
-        if i > 0 {
-            let mut header = Vec::new();
-            reader
-                .read_until(b'\n', &mut header)
-                .map_err(|e| Error::io(part, e))?;
-        }
-        std::io::copy(&mut reader, &mut out).map_err(|e| Error::io(part, e))?;
+/// Checks that a shard's manifest records every file with rows that agree
+/// with its counts, before any byte is copied.
+fn check_shard_records(dir: &Path, m: &StudyManifest, shard: &ShardInfo) -> Result<(), Error> {
+    let bad = |what: String| {
+        Err(Error::Usage(format!(
+            "{} (shard {}/{}): {what}; rerun the shard with `detente sweep --shard {}/{} --force`",
+            dir.display(),
+            shard.index,
+            shard.count,
+            shard.index,
+            shard.count
+        )))
+    };
+    if m.digests.is_empty() {
+        return bad("its manifest records no checksums (it was written by an earlier detente)".into());
     }
-    out.flush().map_err(|e| Error::io(to, e))
+    let points = shard.end_point.checked_sub(shard.first_point);
+    if points.and_then(|p| p.checked_mul(m.design.replications)) != Some(m.runs_total)
+        || shard.end_point > m.design.points
+    {
+        return bad(format!(
+            "its manifest's shard (points {}..{}) does not match its {} runs",
+            shard.first_point, shard.end_point, m.runs_total
+        ));
+    }
+    for (name, rows) in [
+        ("design.csv", Some(m.design.points)),
+        ("config.toml", Some(0)),
+        ("runs.csv", Some(m.runs_total)),
+        ("rounds.csv", None),
+        ("summary.csv", points),
+    ] {
+        match m.record(name) {
+            None => return bad(format!("its manifest records no {name}")),
+            Some(r) if rows.is_some_and(|n| n != r.rows) => {
+                return bad(format!(
+                    "its manifest records {} rows of {name} where {} are expected",
+                    r.rows,
+                    rows.unwrap_or_default()
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if m.runs_done != m.runs_total {
+        return bad(format!(
+            "{} of {} runs done although marked complete",
+            m.runs_done, m.runs_total
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the first part whole and the others without their header line,
+/// checking each part against its record as it is copied. Returns the
+/// record of the joined file.
+fn concatenate(parts: &[(&Path, &FileDigest)], to: &Path, name: &str) -> Result<FileDigest, Error> {
+    let file = File::create(to).map_err(|e| Error::io(to, e))?;
+    let mut out = DigestWriter::new(BufWriter::new(file));
+    let mut first_header: Option<Vec<u8>> = None;
+    for (dir, record) in parts {
+        let mut header: Option<Vec<u8>> = Some(Vec::new());
+        let mut failed: Option<std::io::Error> = None;
+        digest::stream_verified(dir, record, true, |mut bytes| {
+            if let Some(h) = header.as_mut() {
+                match bytes.iter().position(|&b| b == b'\n') {
+                    Some(end) => {
+                        h.extend_from_slice(&bytes[..=end]);
+                        bytes = &bytes[end + 1..];
+                        let line = header.take().expect("just matched");
+                        match &first_header {
+                            None => {
+                                out.write_all(&line)?;
+                                first_header = Some(line);
+                            }
+                            Some(first) if *first == line => {}
+                            Some(_) => {
+                                failed = Some(std::io::Error::other("a different header"));
+                                return Err(std::io::Error::other("a different header"));
+                            }
+                        }
+                    }
+                    None => {
+                        h.extend_from_slice(bytes);
+                        return Ok(());
+                    }
+                }
+            }
+            out.write_all(bytes)
+        })
+        .map_err(|e| match failed.take() {
+            Some(_) => Error::Usage(format!(
+                "{}: its header differs from the first shard's; the shards are not of one study",
+                dir.join(name).display()
+            )),
+            None => e,
+        })?;
+        out.add_rows(record.rows);
+    }
+    out.flush().map_err(|e| Error::io(to, e))?;
+    Ok(out.digest(name))
 }
 
 impl fmt::Display for MergeReport {

@@ -9,13 +9,15 @@ use std::time::{Instant, SystemTime};
 use crate::config;
 use crate::data::row::push_row;
 use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
-use crate::data::{Manifest, Staging, sha256_hex, timestamp};
+use crate::data::{
+    DigestWriter, FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp,
+};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scratch};
 
 /// Options of `detente run`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     pub config: PathBuf,
     pub replications: Option<u64>,
@@ -26,6 +28,8 @@ pub struct RunOptions {
     pub force: bool,
     /// Rerun the single run whose `seed` column is this, instead of replicates.
     pub replay: Option<u64>,
+    /// Refuse more replications than this.
+    pub max_runs: u64,
 }
 
 /// What a finished `run` reports.
@@ -81,7 +85,14 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
         Some(seed) => Path::new("runs").join(format!("{}-replay-{seed}", scenario.name)),
         None => default_run_dir(&scenario.name),
     });
-    let staging = Staging::new(&dir, options.force)?;
+    if scenario.replications > options.max_runs {
+        return Err(Error::Usage(format!(
+            "{} replications are more than --max-runs {}; lower --replications or raise --max-runs",
+            scenario.replications, options.max_runs
+        )));
+    }
+    let _lock = StudyLock::acquire(&dir)?;
+    let staging = Staging::new(&dir, options.force, &[&options.config])?;
     let started = SystemTime::now();
     let clock = Instant::now();
     let (master, replications) = (scenario.seed, scenario.replications);
@@ -89,14 +100,15 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     let scenario = model.scenario();
 
     let runs_path = staging.file("runs.csv");
-    let mut runs = csv::Writer::from_path(&runs_path).map_err(|e| Error::csv(&runs_path, e))?;
+    let runs_file = File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
+    let mut runs = csv::Writer::from_writer(DigestWriter::new(runs_file));
     runs.write_record(run_columns(scenario))
         .map_err(|e| Error::csv(&runs_path, e))?;
     let trace_path = staging.file("rounds.csv");
     let mut trace = match options.trace {
         true => {
             let file = File::create(&trace_path).map_err(|e| Error::io(&trace_path, e))?;
-            let mut w = BufWriter::new(file);
+            let mut w = DigestWriter::new(BufWriter::new(file));
             let mut header = Vec::new();
             push_row(&mut header, trace_columns(scenario));
             w.write_all(&header)
@@ -141,18 +153,25 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
                     push_trace(scenario, &record, &mut offers);
                     w.write_all(&offers)
                         .map_err(|e| Error::io(&trace_path, e))?;
+                    w.add_rows(record.trace.len() as u64);
                 }
             }
             Ok::<bool, Error>(true)
         },
     )?;
     runs.flush().map_err(|e| Error::io(&runs_path, e))?;
+    let mut digests = Vec::new();
+    let mut runs_digest = runs.get_ref().digest("runs.csv");
+    runs_digest.rows = report.runs;
+    digests.push(runs_digest);
     if let Some(mut w) = trace {
         w.flush().map_err(|e| Error::io(&trace_path, e))?;
+        digests.push(w.digest("rounds.csv"));
     }
 
     let config_copy = staging.file("config.toml");
     fs::write(&config_copy, &loaded.text).map_err(|e| Error::io(&config_copy, e))?;
+    digests.push(FileDigest::of_bytes("config.toml", loaded.text.as_bytes(), 0));
     report.wall_time_seconds = clock.elapsed().as_secs_f64();
     let mut files = vec!["runs.csv".to_string()];
     if options.trace {
@@ -177,6 +196,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
         failed_runs: report.failed,
         complete: true,
         files,
+        digests,
     };
     let manifest_path = staging.file("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest always serialises");

@@ -18,10 +18,12 @@ use crate::commands::run::default_threads;
 use crate::config;
 use crate::data::row::push_row;
 use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
+use crate::data::digest::{self, DigestWriter, FileDigest};
+use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
 use crate::data::study::{
     Checkpoint, DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest,
 };
-use crate::data::{sha256_hex, timestamp};
+use crate::data::{StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, RunRecord, run_ordered, run_seed};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scenario, Scratch};
@@ -178,8 +180,10 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         .unwrap_or_else(|| default_study_dir(&plan.scenario_name, options.shard));
     let base = &loaded.scenario;
     let mut manifest = fresh_manifest(&plan, &file, threads, options.shard, first_point, end_point);
+    let _lock = StudyLock::acquire(&dir)?;
     let resumed = prepare_dir(&dir, options, &manifest)?;
     let study = Study::open(&dir, &plan, base, resumed.as_ref())?;
+    manifest.digests = study.fixed.clone();
     if let Some(previous) = &resumed {
         manifest.started_at = previous.started_at.clone();
         manifest.wall_time_seconds = previous.wall_time_seconds;
@@ -233,11 +237,13 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     let Progress {
         mut manifest,
         clock_start,
+        study,
         ..
     } = state;
     if !interrupted {
         manifest.complete = true;
         manifest.checkpoint = None;
+        manifest.digests = study.digests();
         manifest.finished_at = Some(timestamp(SystemTime::now()));
         manifest.wall_time_seconds = clock_start + wall;
         manifest.write(&dir)?;
@@ -361,6 +367,7 @@ fn fresh_manifest(
         outcomes: [0; 3],
         failed_points: Vec::new(),
         complete: false,
+        digests: Vec::new(),
         files: [
             "design.csv",
             "runs.csv",
@@ -378,30 +385,22 @@ fn fresh_manifest(
 
 /// Decides what to do with an existing directory. Returns the manifest of an
 /// incomplete study to resume, or `None` to start afresh (the directory is
-/// then new or emptied).
+/// then new or empty).
 fn prepare_dir(
     dir: &Path,
     options: &SweepOptions,
     fresh: &StudyManifest,
 ) -> Result<Option<StudyManifest>, Error> {
-    if !dir.exists() {
+    if !dir.exists() || is_empty_dir(dir)? {
         return Ok(None);
     }
-    let has_manifest = dir.join("manifest.json").exists();
     if options.force {
-        fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        check_replaceable(dir, &[&options.config])?;
+        remove_replaceable(dir)?;
         return Ok(None);
     }
-    if !has_manifest {
-        let empty = fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .next()
-            .is_none();
-        return if empty {
-            Ok(None)
-        } else {
-            Err(Error::OutputExists(dir.to_path_buf()))
-        };
+    if !dir.join("manifest.json").exists() {
+        return Err(Error::OutputExists(dir.to_path_buf()));
     }
     let existing = StudyManifest::read(dir)?;
     if existing.complete {
@@ -418,17 +417,75 @@ fn prepare_dir(
             existing.runs_total
         )));
     }
-    let same = existing.config_sha256 == fresh.config_sha256
-        && existing.design == fresh.design
-        && existing.seed == fresh.seed
-        && existing.shard == fresh.shard;
-    if !same || existing.checkpoint.is_none() {
+    let differences = differences(&existing, fresh);
+    if !differences.is_empty() {
         return Err(Error::Usage(format!(
-            "{} holds a study of a different config, design, seed or shard; --resume needs the same ones (or pass --force to start over)",
+            "{} holds a study of another experiment ({}); --resume needs the same config, design, seed and shard (or pass --force to start over)",
+            dir.display(),
+            differences.join("; ")
+        )));
+    }
+    if existing.checkpoint.is_none() {
+        return Err(Error::Usage(format!(
+            "{} records no checkpoint to resume from; pass --force to start over",
             dir.display()
         )));
     }
     Ok(Some(existing))
+}
+
+/// What makes `existing` another experiment than `fresh`, in words.
+pub fn differences(existing: &StudyManifest, fresh: &StudyManifest) -> Vec<String> {
+    let mut out = Vec::new();
+    let short = |hash: &str| hash.chars().take(12).collect::<String>();
+    if existing.config_sha256 != fresh.config_sha256 {
+        out.push(format!(
+            "config sha256 {} there, {} here",
+            short(&existing.config_sha256),
+            short(&fresh.config_sha256)
+        ));
+    }
+    if existing.seed != fresh.seed {
+        out.push(format!("seed {} there, {} here", existing.seed, fresh.seed));
+    }
+    let (a, b) = (&existing.design, &fresh.design);
+    if a.kind != b.kind {
+        out.push(format!("design {} there, {} here", a.kind, b.kind));
+    }
+    if a.points != b.points {
+        out.push(format!("{} points there, {} here", a.points, b.points));
+    }
+    if a.replications != b.replications {
+        out.push(format!(
+            "{} replications there, {} here",
+            a.replications, b.replications
+        ));
+    }
+    if a.parameters != b.parameters {
+        let names = |d: &DesignInfo| {
+            d.parameters
+                .iter()
+                .map(|p| format!("{}={}", p.name, p.path))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        out.push(format!("parameters [{}] there, [{}] here", names(a), names(b)));
+    }
+    if a.sensitivity != b.sensitivity && out.is_empty() {
+        out.push("sensitivity design structure differs".into());
+    }
+    let shard = |s: &Option<ShardInfo>| match s {
+        Some(s) => format!("shard {}/{}", s.index, s.count),
+        None => "no shard".into(),
+    };
+    if existing.shard != fresh.shard {
+        out.push(format!(
+            "{} there, {} here",
+            shard(&existing.shard),
+            shard(&fresh.shard)
+        ));
+    }
+    out
 }
 
 /// The study's open files.
@@ -437,6 +494,8 @@ struct Study {
     rounds: CsvFile,
     summary: CsvFile,
     partial: Option<PointSummary>,
+    /// Digests of the files written once at the start (design, config).
+    fixed: Vec<FileDigest>,
 }
 
 impl Study {
@@ -448,50 +507,89 @@ impl Study {
         resumed: Option<&StudyManifest>,
     ) -> Result<Study, Error> {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let design = design_table(plan)?;
+        let fixed = vec![
+            FileDigest::of_bytes("design.csv", design.as_bytes(), plan.point_count()),
+            FileDigest::of_bytes("config.toml", plan.text.as_bytes(), 0),
+        ];
         if let Some(previous) = resumed {
             let checkpoint = previous
                 .checkpoint
                 .as_ref()
                 .expect("prepare_dir only resumes with a checkpoint");
+            // The files written at the start must be those this plan writes,
+            // and the growing ones must be intact up to the checkpoint.
+            for digest in &fixed {
+                if !previous.digests.contains(digest) {
+                    return Err(Error::Usage(format!(
+                        "{}: the manifest records no {} of this study; it cannot be resumed, pass --force to start over",
+                        dir.display(),
+                        digest.name
+                    )));
+                }
+                digest::verify(dir, digest, true)?;
+            }
+            let reopen = |name: &str| {
+                let record = checkpoint.file(name).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: the checkpoint records no {name}; the study cannot be resumed, pass --force to start over",
+                        dir.display()
+                    ))
+                })?;
+                CsvFile::reopen(dir, record)
+            };
             return Ok(Study {
-                runs: CsvFile::reopen(&dir.join("runs.csv"), checkpoint.runs_bytes)?,
-                rounds: CsvFile::reopen(&dir.join("rounds.csv"), checkpoint.rounds_bytes)?,
-                summary: CsvFile::reopen(&dir.join("summary.csv"), checkpoint.summary_bytes)?,
+                runs: reopen("runs.csv")?,
+                rounds: reopen("rounds.csv")?,
+                summary: reopen("summary.csv")?,
                 partial: checkpoint.partial_point.clone(),
+                fixed,
             });
         }
         let write = |name: &str, bytes: &[u8]| {
             let path = dir.join(name);
             fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
         };
-        write("design.csv", design_table(plan)?.as_bytes())?;
+        write("design.csv", design.as_bytes())?;
         write("config.toml", plan.text.as_bytes())?;
         let names: Vec<String> = plan.parameters.iter().map(|p| p.name.clone()).collect();
         let mut runs = CsvFile::create(&dir.join("runs.csv"))?;
-        runs.write_row(&runs_header(base, &names))?;
+        runs.write_header(&runs_header(base, &names))?;
         let mut rounds = CsvFile::create(&dir.join("rounds.csv"))?;
-        rounds.write_row(&trace_columns(base))?;
+        rounds.write_header(&trace_columns(base))?;
         let mut summary = CsvFile::create(&dir.join("summary.csv"))?;
         let header: Vec<String> = std::iter::once("point_id".to_string())
             .chain(names)
             .chain(summary_columns(base))
             .collect();
-        summary.write_row(&header)?;
+        summary.write_header(&header)?;
         Ok(Study {
             runs,
             rounds,
             summary,
             partial: None,
+            fixed,
         })
+    }
+
+    /// Digests of the growing files as they stand.
+    fn growing(&self) -> Vec<FileDigest> {
+        [&self.runs, &self.rounds, &self.summary]
+            .iter()
+            .map(|f| f.digest())
+            .collect()
     }
 
     fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
-            runs_bytes: self.runs.bytes,
-            rounds_bytes: self.rounds.bytes,
-            summary_bytes: self.summary.bytes,
+            files: self.growing(),
             partial_point: self.partial.clone(),
         }
+    }
+
+    /// Digests of every data file of the finished study.
+    fn digests(&self) -> Vec<FileDigest> {
+        self.fixed.iter().cloned().chain(self.growing()).collect()
     }
 }
 
@@ -507,71 +605,90 @@ fn runs_header(base: &Scenario, parameters: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// An append-only CSV file that counts its bytes (for checkpoints).
+/// An append-only CSV file that counts and hashes its bytes and rows (for
+/// checkpoints and the manifest's digests).
 struct CsvFile {
     path: PathBuf,
-    file: BufWriter<File>,
-    bytes: u64,
+    name: String,
+    file: DigestWriter<BufWriter<File>>,
     row: Vec<u8>,
 }
 
 impl CsvFile {
     fn create(path: &Path) -> Result<CsvFile, Error> {
         let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        Ok(CsvFile::new(path, file, 0))
+        Ok(CsvFile::new(path, DigestWriter::new(Self::buffered(file))))
     }
 
-    /// Opens an existing file cut back to `bytes` (dropping anything written
+    /// Opens an existing file after checking it against its checkpoint
+    /// record, cut back to the recorded length (dropping anything written
     /// after the last checkpoint).
-    fn reopen(path: &Path, bytes: u64) -> Result<CsvFile, Error> {
+    fn reopen(dir: &Path, record: &FileDigest) -> Result<CsvFile, Error> {
+        let path = dir.join(&record.name);
+        let hashed = digest::verify(dir, record, false)?;
         let file = OpenOptions::new()
             .write(true)
-            .open(path)
-            .map_err(|e| Error::io(path, e))?;
-        let length = file.metadata().map_err(|e| Error::io(path, e))?.len();
-        if length < bytes {
-            return Err(Error::Usage(format!(
-                "{} is shorter ({length} bytes) than its checkpoint ({bytes} bytes); the study cannot be resumed, pass --force to start over",
-                path.display()
-            )));
-        }
-        file.set_len(bytes).map_err(|e| Error::io(path, e))?;
-        let mut file = OpenOptions::new()
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        file.set_len(record.bytes)
+            .map_err(|e| Error::io(&path, e))?;
+        let file = OpenOptions::new()
             .append(true)
-            .open(path)
-            .map_err(|e| Error::io(path, e))?;
-        file.flush().map_err(|e| Error::io(path, e))?;
-        Ok(CsvFile::new(path, file, bytes))
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(CsvFile::new(
+            &path,
+            DigestWriter::resume(Self::buffered(file), hashed),
+        ))
     }
 
-    fn new(path: &Path, file: File, bytes: u64) -> CsvFile {
+    fn buffered(file: File) -> BufWriter<File> {
+        BufWriter::with_capacity(1 << 16, file)
+    }
+
+    fn new(path: &Path, file: DigestWriter<BufWriter<File>>) -> CsvFile {
         CsvFile {
             path: path.to_path_buf(),
-            file: BufWriter::with_capacity(1 << 16, file),
-            bytes,
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            file,
             row: Vec::new(),
         }
+    }
+
+    /// Writes the header line (not counted as a data row).
+    fn write_header(&mut self, fields: &[String]) -> Result<(), Error> {
+        let mut line = Vec::new();
+        push_row(&mut line, fields);
+        self.write_rows(&line, 0)
     }
 
     fn write_row(&mut self, fields: &[String]) -> Result<(), Error> {
         let mut row = std::mem::take(&mut self.row);
         row.clear();
         push_row(&mut row, fields);
-        let written = self.write_bytes(&row);
+        let written = self.write_rows(&row, 1);
         self.row = row;
         written
     }
 
-    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), Error> {
+    /// Writes `rows` formatted rows.
+    fn write_rows(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
         self.file
             .write_all(bytes)
             .map_err(|e| Error::io(&self.path, e))?;
-        self.bytes += bytes.len() as u64;
+        self.file.add_rows(rows);
         Ok(())
     }
 
     fn flush(&mut self) -> Result<(), Error> {
         self.file.flush().map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn digest(&self) -> FileDigest {
+        self.file.digest(&self.name)
     }
 }
 
@@ -683,8 +800,10 @@ impl Progress {
     ) -> Result<(), Error> {
         for done in chunk {
             let (point, record) = (done.point, done.record);
-            self.study.runs.write_bytes(&done.row)?;
-            self.study.rounds.write_bytes(&done.trace)?;
+            self.study.runs.write_rows(&done.row, 1)?;
+            self.study
+                .rounds
+                .write_rows(&done.trace, record.trace.len() as u64)?;
             let summary = self
                 .study
                 .partial

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::data::digest::FileDigest;
+
 /// Provenance of a dataset directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -27,6 +29,9 @@ pub struct Manifest {
     pub failed_runs: u64,
     pub complete: bool,
     pub files: Vec<String>,
+    /// Length, rows and SHA-256 of every file but the manifest.
+    #[serde(default)]
+    pub digests: Vec<FileDigest>,
 }
 
 /// Lower-case hex SHA-256 of some bytes.

@@ -1,10 +1,16 @@
 //! Datasets: CSV writers, manifests, and output directories that appear whole.
 
+pub mod digest;
+pub mod lock;
 pub mod manifest;
 pub mod output;
 pub mod row;
 pub mod runs;
 pub mod study;
+pub mod verified;
 
 pub use manifest::{Manifest, sha256_hex, timestamp};
+pub use digest::{DigestWriter, FileDigest};
+pub use lock::StudyLock;
 pub use output::Staging;
+pub use verified::{Progress, Verified};

@@ -1,13 +1,25 @@
-//! Output directories that appear whole or not at all.
+//! Output directories that appear whole or not at all, and that replace only
+//! what detente itself wrote.
 //!
 //! Files are written into a hidden staging directory beside the target and
 //! moved into place only when everything has been written; on any error the
 //! staging directory is removed, so a failed command leaves no output behind.
+//! `--force` replaces a directory only when its manifest says detente wrote
+//! it and it holds nothing else; the old directory is first moved aside in
+//! one rename, so it is never seen half-deleted.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+
+/// Files detente may add to a directory beyond those its manifest lists.
+const EXTRA_FILES: [&str; 3] = [
+    "sensitivity.csv",
+    ".manifest.json.tmp",
+    ".sensitivity.csv.tmp",
+];
 
 /// A staging directory that becomes `target` on [`Staging::commit`].
 #[derive(Debug)]
@@ -18,19 +30,18 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Refuses an existing `target` unless `force`; creates the staging directory.
-    pub fn new(target: &Path, force: bool) -> Result<Staging, Error> {
-        if target.exists() && !force {
-            return Err(Error::OutputExists(target.to_path_buf()));
+    /// Refuses an existing, non-empty `target` unless `force` and detente
+    /// owns it (see [`check_replaceable`]); creates the staging directory.
+    pub fn new(target: &Path, force: bool, protected: &[&Path]) -> Result<Staging, Error> {
+        let name = directory_name(target)?.to_string_lossy().into_owned();
+        if target.exists() {
+            if force {
+                check_replaceable(target, protected)?;
+            } else if !is_empty_dir(target)? {
+                return Err(Error::OutputExists(target.to_path_buf()));
+            }
         }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .ok_or_else(|| Error::BadOutput(target.to_path_buf()))?
-            .to_string_lossy();
+        let parent = parent_of(target);
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if dir.exists() {
@@ -54,13 +65,19 @@ impl Staging {
         self.dir.join(name)
     }
 
-    /// Moves the finished directory into place, replacing an old one.
+    /// Moves the finished directory into place. An old directory there is
+    /// first moved aside (one rename), then removed.
     pub fn commit(mut self) -> Result<PathBuf, Error> {
-        if self.target.exists() {
-            fs::remove_dir_all(&self.target).map_err(|e| Error::io(&self.target, e))?;
-        }
+        let aside = if self.target.exists() {
+            Some(move_aside(&self.target)?)
+        } else {
+            None
+        };
         fs::rename(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e))?;
         self.committed = true;
+        if let Some(old) = aside {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
         Ok(self.target.clone())
     }
 }
@@ -71,4 +88,128 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The last component of an output directory, refusing `.`, `..` and `/`,
+/// which name no directory of their own.
+pub fn directory_name(target: &Path) -> Result<&OsStr, Error> {
+    target.file_name().ok_or_else(|| {
+        Error::Usage(format!(
+            "`{}` cannot be an output directory: detente writes each study into a directory of its own; give --out a new directory name, e.g. --out runs/my-study",
+            target.display()
+        ))
+    })
+}
+
+/// The directory that holds `target`.
+pub fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether `dir` is a directory with nothing in it.
+pub fn is_empty_dir(dir: &Path) -> Result<bool, Error> {
+    if !dir.is_dir() {
+        return Ok(false);
+    }
+    Ok(fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .next()
+        .is_none())
+}
+
+/// Checks that `--force` may replace `target`: it is empty, or detente wrote
+/// it (its manifest says so) and it holds nothing but the files detente
+/// wrote; it is not the current directory or one that contains it, and it
+/// holds none of the `protected` paths (the config being run).
+pub fn check_replaceable(target: &Path, protected: &[&Path]) -> Result<(), Error> {
+    let refuse = |why: String| {
+        Err(Error::Usage(format!(
+            "refusing to replace {}: {why}",
+            target.display()
+        )))
+    };
+    directory_name(target)?;
+    let full = target.canonicalize().map_err(|e| Error::io(target, e))?;
+    if let Ok(cwd) = std::env::current_dir().and_then(|d| d.canonicalize())
+        && cwd.starts_with(&full)
+    {
+        return refuse(
+            "it is the current directory or contains it; give --out a new directory name".into(),
+        );
+    }
+    for path in protected {
+        if let Ok(p) = path.canonicalize()
+            && p.starts_with(&full)
+        {
+            return refuse(format!(
+                "it holds {}, the config being run; give --out a new directory name",
+                path.display()
+            ));
+        }
+    }
+    if !full.is_dir() {
+        return refuse("it is not a directory; remove it yourself or choose another --out".into());
+    }
+    if is_empty_dir(&full)? {
+        return Ok(());
+    }
+    let manifest = full.join("manifest.json");
+    let listed: Option<Vec<String>> = fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .filter(|m| m["tool"] == "detente")
+        .and_then(|m| {
+            m["files"].as_array().map(|files| {
+                files
+                    .iter()
+                    .filter_map(|f| f.as_str().map(String::from))
+                    .collect()
+            })
+        });
+    let Some(listed) = listed else {
+        return refuse(
+            "it has no detente manifest, so it may hold files of your own; remove it yourself or choose another --out".into(),
+        );
+    };
+    let mut foreign = Vec::new();
+    for entry in fs::read_dir(&full).map_err(|e| Error::io(&full, e))? {
+        let entry = entry.map_err(|e| Error::io(&full, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        let ours = listed.contains(&name) || EXTRA_FILES.contains(&name.as_str());
+        if !(is_file && ours) {
+            foreign.push(name);
+        }
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        let more = if foreign.len() > 3 { ", ..." } else { "" };
+        foreign.truncate(3);
+        return refuse(format!(
+            "it holds {}{more}, which detente did not write; move that out or choose another --out",
+            foreign.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// Renames `target` to a hidden name beside it and returns that name.
+fn move_aside(target: &Path) -> Result<PathBuf, Error> {
+    let name = directory_name(target)?.to_string_lossy().into_owned();
+    let aside = parent_of(target).join(format!(".{name}.replaced-{}", std::process::id()));
+    if aside.exists() {
+        fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+    }
+    fs::rename(target, &aside).map_err(|e| Error::io(target, e))?;
+    Ok(aside)
+}
+
+/// Replaces a directory `--force` may replace (checked by the caller) by
+/// nothing: it is moved aside in one rename, then removed.
+pub fn remove_replaceable(target: &Path) -> Result<(), Error> {
+    let aside = move_aside(target)?;
+    fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::digest::FileDigest;
 use crate::error::Error;
 use crate::sweep::summary::PointSummary;
 
@@ -57,13 +58,19 @@ pub struct ShardInfo {
     pub end_point: u64,
 }
 
-/// Where an interrupted study stopped: file lengths and the point in progress.
+/// Where an interrupted study stopped: the checksummed prefix of each growing
+/// file (runs.csv, rounds.csv, summary.csv) and the point in progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
-    pub runs_bytes: u64,
-    pub rounds_bytes: u64,
-    pub summary_bytes: u64,
+    pub files: Vec<FileDigest>,
     pub partial_point: Option<PointSummary>,
+}
+
+impl Checkpoint {
+    /// The checkpointed prefix of file `name`.
+    pub fn file(&self, name: &str) -> Option<&FileDigest> {
+        self.files.iter().find(|f| f.name == name)
+    }
 }
 
 /// `manifest.json` of a study.
@@ -94,6 +101,10 @@ pub struct StudyManifest {
     pub failed_points: Vec<u64>,
     pub complete: bool,
     pub files: Vec<String>,
+    /// Length, rows and SHA-256 of every finished file (while the study runs:
+    /// of those written once at the start, design.csv and config.toml).
+    #[serde(default)]
+    pub digests: Vec<FileDigest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<Checkpoint>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -121,6 +132,11 @@ impl StudyManifest {
         let json = serde_json::to_string_pretty(self).expect("a manifest always serialises");
         fs::write(&temporary, json + "\n").map_err(|e| Error::io(&temporary, e))?;
         fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// The manifest's record of file `name`.
+    pub fn record(&self, name: &str) -> Option<&FileDigest> {
+        self.digests.iter().find(|d| d.name == name)
     }
 
     /// The source commit this binary was built from, when known.

@@ -17,6 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::config;
+use crate::data::{Progress, Verified};
 use crate::error::Error;
 use crate::model::{IssueKind, Model, Scenario, Subspace};
 use crate::sweep::summary::wilson;
@@ -30,7 +31,7 @@ use rate::{RateFigure, Series};
 use sensitivity::SensitivityFigure;
 use space::SpaceFigure;
 pub use style::Format;
-use style::{Figure, OUTCOME_COLOURS, PALETTE, render};
+use style::{Figure, OUTCOME_COLOURS, PALETTE, Stamped, render};
 use table::{Table, field, read_columns};
 
 /// Options of `detente plot`.
@@ -43,6 +44,8 @@ pub struct PlotOptions {
     pub format: Format,
     /// The summary.csv column of the heatmap (default `agreement_rate`).
     pub metric: Option<String>,
+    /// Draw an incomplete study's finished runs (each figure says so).
+    pub allow_incomplete: bool,
 }
 
 /// What was drawn.
@@ -80,8 +83,9 @@ pub fn default_plot_dir(dir: &Path) -> PathBuf {
 
 /// Draws every figure that the datasets in `options.dir` support, and an index.
 pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
-    let dir = &options.dir;
-    let manifest_path = dir.join("manifest.json");
+    let study = Verified::open(&options.dir, options.allow_incomplete)?;
+    let dir = &study;
+    let manifest_path = options.dir.join("manifest.json");
     let manifest: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?,
     )
@@ -91,10 +95,10 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
             manifest_path.display()
         ))
     })?;
-    let config_path = dir.join("config.toml");
-    let text = fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
+    let config_path = options.dir.join("config.toml");
+    let text = study.read_text("config.toml")?;
     let (_, scenario) = config::parse(&text, &config_path.display().to_string())?;
-    let command = manifest["command"].as_str().unwrap_or_default();
+    let command = study.command.as_str();
     // Check the metric before anything is written.
     match (command, options.metric.as_deref()) {
         ("run", Some(_)) => {
@@ -105,20 +109,36 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
         ("run", None) => {}
         (_, metric) => {
             metric_column(
-                &Table::read(&dir.join("summary.csv"))?,
+                &Table::read(dir, "summary.csv")?,
                 metric.unwrap_or("agreement_rate"),
             )?;
         }
     }
-    let out = options.out.clone().unwrap_or_else(|| default_plot_dir(dir));
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_plot_dir(&options.dir));
     fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     let mut report = PlotReport {
         out: out.clone(),
         figures: Vec::new(),
     };
+    let stamp = match study.progress {
+        Progress::Complete => None,
+        Progress::Incomplete {
+            runs_done,
+            runs_total,
+        } => Some(format!(
+            "incomplete study: {runs_done} of {runs_total} runs"
+        )),
+    };
     let mut draw = |figure: &dyn Drawable| -> Result<(), Error> {
-        let files = figure.render_to(&out, options.format)?;
-        report.figures.push((figure.caption_text(), files));
+        let files = figure.render_to(&out, options.format, stamp.as_deref())?;
+        let caption = match &stamp {
+            Some(note) => format!("{} ({note})", figure.caption_text()),
+            None => figure.caption_text(),
+        };
+        report.figures.push((caption, files));
         Ok(())
     };
     if command == "run" {
@@ -133,30 +153,39 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
         )?;
     }
     utility_figure(dir, &scenario, &mut draw)?;
-    if dir.join("sensitivity.csv").exists() {
+    if dir.has("sensitivity.csv") {
         for figure in sensitivity_figures(dir, &scenario)? {
             draw(&figure)?;
         }
     }
     draw(&space_figure(dir, &scenario)?)?;
-    if dir.join("rounds.csv").exists()
+    if dir.has("rounds.csv")
         && let Some(figure) = dance_figure(dir, &scenario)?
     {
         draw(&figure)?;
     }
-    write_index(&out, &scenario, dir, &report)?;
+    write_index(&out, &scenario, &options.dir, &report)?;
     Ok(report)
 }
 
 /// A figure behind a trait object (the drawing itself is generic).
 trait Drawable {
-    fn render_to(&self, out: &Path, format: Format) -> Result<Vec<String>, Error>;
+    fn render_to(&self, out: &Path, format: Format, stamp: Option<&str>)
+    -> Result<Vec<String>, Error>;
     fn caption_text(&self) -> String;
 }
 
 impl<F: Figure> Drawable for F {
-    fn render_to(&self, out: &Path, format: Format) -> Result<Vec<String>, Error> {
-        render(self, out, format)
+    fn render_to(
+        &self,
+        out: &Path,
+        format: Format,
+        stamp: Option<&str>,
+    ) -> Result<Vec<String>, Error> {
+        match stamp {
+            Some(note) => render(&Stamped { figure: self, note }, out, format),
+            None => render(self, out, format),
+        }
     }
     fn caption_text(&self) -> String {
         self.caption()
@@ -176,14 +205,14 @@ struct Parameter {
 }
 
 fn study_figures(
-    dir: &Path,
+    dir: &Verified,
     scenario: &Scenario,
     manifest: &serde_json::Value,
     metric: Option<&str>,
     draw: &mut Draw<'_>,
 ) -> Result<(), Error> {
-    let design = Table::read(&dir.join("design.csv"))?;
-    let summary = Table::read(&dir.join("summary.csv"))?;
+    let design = Table::read(dir, "design.csv")?;
+    let summary = Table::read(dir, "summary.csv")?;
     let kind = manifest["design"]["kind"].as_str().unwrap_or("grid");
     let paths: Vec<(String, String)> = manifest["design"]["parameters"]
         .as_array()
@@ -514,10 +543,10 @@ fn heatmap_figure(
     }
 }
 
-fn run_figures(dir: &Path, scenario: &Scenario, draw: &mut Draw<'_>) -> Result<(), Error> {
+fn run_figures(dir: &Verified, scenario: &Scenario, draw: &mut Draw<'_>) -> Result<(), Error> {
     let mut names = vec!["outcome".to_string()];
     names.extend(scenario.issues.iter().map(|i| i.name.clone()));
-    let columns = read_columns(&dir.join("runs.csv"), &names, |r, h| {
+    let columns = read_columns(dir, "runs.csv", &names, |r, h| {
         field(r, h, "status") == "ok"
     })?;
     let n = columns[0].len() as u64;
@@ -596,13 +625,13 @@ fn agent_labels(scenario: &Scenario) -> Vec<String> {
         .collect()
 }
 
-fn utility_figure(dir: &Path, scenario: &Scenario, draw: &mut Draw<'_>) -> Result<(), Error> {
+fn utility_figure(dir: &Verified, scenario: &Scenario, draw: &mut Draw<'_>) -> Result<(), Error> {
     let names: Vec<String> = scenario
         .agents
         .iter()
         .map(|a| format!("utility_{}", a.name))
         .collect();
-    let columns = read_columns(&dir.join("runs.csv"), &names, |r, h| {
+    let columns = read_columns(dir, "runs.csv", &names, |r, h| {
         field(r, h, "status") == "ok"
     })?;
     let runs = columns.first().map_or(0, Vec::len);
@@ -625,11 +654,10 @@ fn utility_figure(dir: &Path, scenario: &Scenario, draw: &mut Draw<'_>) -> Resul
 
 /// The dance of a representative traced run: among traced runs that ended in
 /// agreement, the one with the median number of rounds (else the first traced run).
-fn dance_figure(dir: &Path, scenario: &Scenario) -> Result<Option<DanceFigure>, Error> {
+fn dance_figure(dir: &Verified, scenario: &Scenario) -> Result<Option<DanceFigure>, Error> {
     let (p, o) = (scenario.proposer(), scenario.opponent());
     let (proposer, opponent) = (&scenario.agents[p].name, &scenario.agents[o].name);
-    let trace = read_columns(
-        &dir.join("rounds.csv"),
+    let trace = read_columns(dir, "rounds.csv",
         &[
             "run_id",
             "track",
@@ -646,8 +674,7 @@ fn dance_figure(dir: &Path, scenario: &Scenario) -> Result<Option<DanceFigure>, 
     if traced.is_empty() {
         return Ok(None);
     }
-    let runs = read_columns(
-        &dir.join("runs.csv"),
+    let runs = read_columns(dir, "runs.csv",
         &["run_id", "outcome", "rounds", "seed"].map(String::from),
         |r, h| {
             field(r, h, "run_id")
@@ -710,8 +737,8 @@ fn dance_figure(dir: &Path, scenario: &Scenario) -> Result<Option<DanceFigure>, 
 }
 
 /// One figure per output of `sensitivity.csv`.
-fn sensitivity_figures(dir: &Path, scenario: &Scenario) -> Result<Vec<SensitivityFigure>, Error> {
-    let table = Table::read(&dir.join("sensitivity.csv"))?;
+fn sensitivity_figures(dir: &Verified, scenario: &Scenario) -> Result<Vec<SensitivityFigure>, Error> {
+    let table = Table::read(dir, "sensitivity.csv")?;
     let (outputs, methods, indices, factors) = (
         table.texts("output"),
         table.texts("method"),
@@ -781,7 +808,7 @@ const MAX_PACKAGES_DRAWN: usize = 20_000;
 /// Simulated deals drawn at most.
 const MAX_DEALS_DRAWN: usize = 4_000;
 
-fn space_figure(dir: &Path, scenario: &Scenario) -> Result<SpaceFigure, Error> {
+fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceFigure, Error> {
     let model = Model::new(scenario.clone());
     let draw = scenario
         .environment
@@ -808,7 +835,7 @@ fn space_figure(dir: &Path, scenario: &Scenario) -> Result<SpaceFigure, Error> {
         format!("utility_{}", proposer.name),
         format!("utility_{}", opponent.name),
     ];
-    let deals = read_columns(&dir.join("runs.csv"), &names, |r, h| {
+    let deals = read_columns(dir, "runs.csv", &names, |r, h| {
         field(r, h, "outcome") == "agreement"
     })?;
     let every = deals[0].len().div_ceil(MAX_DEALS_DRAWN).max(1);

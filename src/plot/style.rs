@@ -94,6 +94,35 @@ pub trait Figure {
         DB::ErrorType: 'static;
 }
 
+/// A figure with a note in its top-right corner (an incomplete study).
+pub struct Stamped<'a, F> {
+    pub figure: &'a F,
+    pub note: &'a str,
+}
+
+impl<F: Figure> Figure for Stamped<'_, F> {
+    fn stem(&self) -> String {
+        self.figure.stem()
+    }
+    fn caption(&self) -> String {
+        self.figure.caption()
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
+    where
+        DB::ErrorType: 'static,
+    {
+        self.figure.draw(root)?;
+        let (width, _) = root.dim_in_pixel();
+        let style = (FONT, 20)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&RGBColor(190, 30, 30))
+            .pos(Pos::new(HPos::Right, VPos::Top));
+        root.draw_text(self.note, &style, (width as i32 - 12, 8))?;
+        Ok(())
+    }
+}
+
 /// Which files to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

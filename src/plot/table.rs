@@ -1,7 +1,6 @@
 //! Reading the datasets back: small CSV tables whole, large ones by column.
 
-use std::path::Path;
-
+use crate::data::Verified;
 use crate::error::Error;
 
 /// A CSV file held in memory, as text.
@@ -12,8 +11,10 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn read(path: &Path) -> Result<Table, Error> {
-        let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv(path, e))?;
+    /// Reads the verified file `name` of a study whole.
+    pub fn read(study: &Verified, name: &str) -> Result<Table, Error> {
+        let path = &study.dir.join(name);
+        let mut reader = csv::Reader::from_reader(study.open_file(name)?);
         let header = reader
             .headers()
             .map_err(|e| Error::csv(path, e))?
@@ -55,11 +56,13 @@ impl Table {
 /// Reads only the named columns of a (possibly large) CSV file, streaming,
 /// keeping rows for which `keep` holds on the full record.
 pub fn read_columns(
-    path: &Path,
+    study: &Verified,
+    name: &str,
     names: &[String],
     keep: impl Fn(&csv::StringRecord, &[String]) -> bool,
 ) -> Result<Vec<Vec<String>>, Error> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| Error::csv(path, e))?;
+    let path = &study.dir.join(name);
+    let mut reader = csv::Reader::from_reader(study.open_file(name)?);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::csv(path, e))?

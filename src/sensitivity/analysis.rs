@@ -9,6 +9,7 @@ use super::estimators::{Estimate, morris, sobol};
 use crate::config;
 use crate::data::row::push_row;
 use crate::data::study::StudyManifest;
+use crate::data::{FileDigest, StudyLock, Verified};
 use crate::error::Error;
 use crate::plot::table::Table;
 use crate::sweep::{Design, SweepPlan};
@@ -49,7 +50,8 @@ pub struct SensitivityReport {
 /// Runs the analysis on a complete Morris or Sobol study.
 pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Error> {
     let dir = &options.dir;
-    let manifest = StudyManifest::read(dir)?;
+    let _lock = StudyLock::acquire(dir)?;
+    let mut manifest = StudyManifest::read(dir)?;
     let Some(structure) = manifest.design.sensitivity.clone() else {
         return Err(Error::Usage(format!(
             "{} is a {} study; sensitivity indices need a morris or sobol design (sweep.design)",
@@ -57,12 +59,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             manifest.design.kind
         )));
     };
-    if !manifest.complete {
-        return Err(Error::Usage(format!(
-            "{} is incomplete; finish it with `detente sweep --resume` first",
-            dir.display()
-        )));
-    }
+    let study = Verified::open(dir, false)?;
     let loaded = config::load(&dir.join("config.toml"))?;
     let plan = SweepPlan::new(
         &loaded,
@@ -70,7 +67,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         Some(manifest.seed),
         Some(manifest.design.replications),
     )?;
-    let summary = Table::read(&dir.join("summary.csv"))?;
+    let summary = Table::read(&study, "summary.csv")?;
     if summary.rows.len() as u64 != plan.point_count() {
         return Err(Error::Usage(format!(
             "{}: summary.csv has {} points but the design has {}",
@@ -234,7 +231,19 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             ],
         );
     }
-    fs::write(&file, out).map_err(|e| Error::io(&file, e))?;
+    // Written whole and then recorded in the manifest, so that readers can
+    // verify it like every other file of the study.
+    let temporary = dir.join(".sensitivity.csv.tmp");
+    fs::write(&temporary, &out).map_err(|e| Error::io(&temporary, e))?;
+    fs::rename(&temporary, &file).map_err(|e| Error::io(&file, e))?;
+    manifest.digests.retain(|d| d.name != "sensitivity.csv");
+    manifest
+        .digests
+        .push(FileDigest::of_bytes("sensitivity.csv", &out, rows.len() as u64));
+    if !manifest.files.iter().any(|f| f == "sensitivity.csv") {
+        manifest.files.push("sensitivity.csv".into());
+    }
+    manifest.write(dir)?;
     Ok(SensitivityReport {
         file,
         method,
