@@ -9,7 +9,7 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(
-        "{} already exists; pass --force to replace it or --out to write elsewhere",
+        "{} already exists; write elsewhere with --out, or pass --force to replace it if detente wrote it",
         .0.display()
     )]
     OutputExists(PathBuf),

@@ -490,12 +490,36 @@ fn existing_output_is_refused_without_force_and_replaced_with_it() {
     );
     assert_eq!(entries(work.path()), ["out"], "nothing written beside it");
 
+    // --force replaces only what detente wrote: a folder of the user's own
+    // files is refused, untouched.
+    let output = detente()
+        .current_dir(work.path())
+        .args(["run", BASELINE, "-n", "50", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let line = one_line_error(&output);
+    assert!(line.contains("refusing to replace"), "{line}");
+    assert_eq!(
+        entries(&out),
+        ["keep.txt"],
+        "the user's file survives --force"
+    );
+    assert_eq!(entries(work.path()), ["out"], "nothing written beside it");
+
+    fs::remove_file(out.join("keep.txt")).unwrap();
+    run_baseline(work.path(), &out, &["-n", "20"]);
     let output = run_baseline(work.path(), &out, &["-n", "50", "--force"]);
     assert!(String::from_utf8_lossy(&output.stdout).contains(&out.display().to_string()));
     assert_eq!(
         entries(&out),
         ["config.toml", "manifest.json", "runs.csv"],
         "--force replaces the directory's contents"
+    );
+    assert_eq!(
+        entries(work.path()),
+        ["out"],
+        "no lock or staging left beside it"
     );
     assert_eq!(read_csv(&out.join("runs.csv")).rows.len(), 50);
     assert_eq!(

@@ -196,7 +196,9 @@ fn check_shard_records(dir: &Path, m: &StudyManifest, shard: &ShardInfo) -> Resu
         )))
     };
     if m.digests.is_empty() {
-        return bad("its manifest records no checksums (it was written by an earlier detente)".into());
+        return bad(
+            "its manifest records no checksums (it was written by an earlier detente)".into(),
+        );
     }
     let points = shard.end_point.checked_sub(shard.first_point);
     if points.and_then(|p| p.checked_mul(m.design.replications)) != Some(m.runs_total)

@@ -9,9 +9,7 @@ use std::time::{Instant, SystemTime};
 use crate::config;
 use crate::data::row::push_row;
 use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
-use crate::data::{
-    DigestWriter, FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp,
-};
+use crate::data::{DigestWriter, FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scratch};
@@ -171,7 +169,11 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
 
     let config_copy = staging.file("config.toml");
     fs::write(&config_copy, &loaded.text).map_err(|e| Error::io(&config_copy, e))?;
-    digests.push(FileDigest::of_bytes("config.toml", loaded.text.as_bytes(), 0));
+    digests.push(FileDigest::of_bytes(
+        "config.toml",
+        loaded.text.as_bytes(),
+        0,
+    ));
     report.wall_time_seconds = clock.elapsed().as_secs_f64();
     let mut files = vec!["runs.csv".to_string()];
     if options.trace {

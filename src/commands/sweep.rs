@@ -16,10 +16,10 @@ use rayon::prelude::*;
 
 use crate::commands::run::default_threads;
 use crate::config;
-use crate::data::row::push_row;
-use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
 use crate::data::digest::{self, DigestWriter, FileDigest};
 use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
+use crate::data::row::push_row;
+use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
 use crate::data::study::{
     Checkpoint, DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest,
 };
@@ -182,7 +182,9 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     let mut manifest = fresh_manifest(&plan, &file, threads, options.shard, first_point, end_point);
     let _lock = StudyLock::acquire(&dir)?;
     let resumed = prepare_dir(&dir, options, &manifest)?;
-    let study = Study::open(&dir, &plan, base, resumed.as_ref())?;
+    let mut study = Study::open(&dir, &plan, base, resumed.as_ref())?;
+    // The first checkpoint records the headers: they must be on disk first.
+    study.flush()?;
     manifest.digests = study.fixed.clone();
     if let Some(previous) = &resumed {
         manifest.started_at = previous.started_at.clone();
@@ -469,7 +471,11 @@ pub fn differences(existing: &StudyManifest, fresh: &StudyManifest) -> Vec<Strin
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        out.push(format!("parameters [{}] there, [{}] here", names(a), names(b)));
+        out.push(format!(
+            "parameters [{}] there, [{}] here",
+            names(a),
+            names(b)
+        ));
     }
     if a.sensitivity != b.sensitivity && out.is_empty() {
         out.push("sensitivity design structure differs".into());
@@ -570,6 +576,12 @@ impl Study {
             partial: None,
             fixed,
         })
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        self.runs.flush()?;
+        self.rounds.flush()?;
+        self.summary.flush()
     }
 
     /// Digests of the growing files as they stand.
@@ -837,9 +849,7 @@ impl Progress {
 
     /// Flushes the files and records where they stand.
     fn checkpoint(&mut self, elapsed: f64) -> Result<(), Error> {
-        self.study.runs.flush()?;
-        self.study.rounds.flush()?;
-        self.study.summary.flush()?;
+        self.study.flush()?;
         self.manifest.checkpoint = Some(self.study.checkpoint());
         self.manifest.wall_time_seconds = self.clock_start + elapsed;
         self.manifest.write(&self.dir)

@@ -219,13 +219,19 @@ mod tests {
         let record = FileDigest::of_bytes("f.csv", text, 3);
         verify(dir.path(), &record, true).expect("intact");
         std::fs::write(dir.path().join("f.csv"), b"h\n1\n2\n4\n").expect("write");
-        let e = verify(dir.path(), &record, true).expect_err("flipped").to_string();
+        let e = verify(dir.path(), &record, true)
+            .expect_err("flipped")
+            .to_string();
         assert!(e.contains("differ"), "{e}");
         std::fs::write(dir.path().join("f.csv"), b"h\n1\n2\n").expect("write");
-        let e = verify(dir.path(), &record, true).expect_err("cut").to_string();
+        let e = verify(dir.path(), &record, true)
+            .expect_err("cut")
+            .to_string();
         assert!(e.contains("6 bytes where the manifest records 8"), "{e}");
         std::fs::remove_file(dir.path().join("f.csv")).expect("remove");
-        let e = verify(dir.path(), &record, true).expect_err("missing").to_string();
+        let e = verify(dir.path(), &record, true)
+            .expect_err("missing")
+            .to_string();
         assert!(e.contains("missing"), "{e}");
     }
 
@@ -239,6 +245,9 @@ mod tests {
         let mut w = DigestWriter::resume(Vec::new(), hashed);
         w.write_all(b"3\n").expect("write");
         w.add_rows(1);
-        assert_eq!(w.digest("f.csv"), FileDigest::of_bytes("f.csv", b"h\n1\n3\n", 2));
+        assert_eq!(
+            w.digest("f.csv"),
+            FileDigest::of_bytes("f.csv", b"h\n1\n3\n", 2)
+        );
     }
 }

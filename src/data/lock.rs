@@ -115,7 +115,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let target = dir.path().join("study");
         let first = StudyLock::acquire(&target).expect("first lock");
-        let err = StudyLock::acquire(&target).expect_err("second lock").to_string();
+        let err = StudyLock::acquire(&target)
+            .expect_err("second lock")
+            .to_string();
         assert!(
             err.contains(&format!("pid {}", std::process::id())),
             "{err}"

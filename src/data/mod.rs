@@ -9,8 +9,8 @@ pub mod runs;
 pub mod study;
 pub mod verified;
 
-pub use manifest::{Manifest, sha256_hex, timestamp};
 pub use digest::{DigestWriter, FileDigest};
 pub use lock::StudyLock;
+pub use manifest::{Manifest, sha256_hex, timestamp};
 pub use output::Staging;
 pub use verified::{Progress, Verified};

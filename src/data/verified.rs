@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::digest::{self, FileDigest};
-use crate::data::study::Checkpoint;
+use crate::data::study::{Checkpoint, ShardInfo};
 use crate::error::Error;
 
 /// What every detente manifest (of a run or a study) has in common.
@@ -28,6 +28,19 @@ struct ManifestCore {
     runs_done: Option<u64>,
     #[serde(default)]
     runs_total: Option<u64>,
+    #[serde(default)]
+    config_file: String,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    design: Option<DesignCore>,
+    #[serde(default)]
+    shard: Option<ShardInfo>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DesignCore {
+    replications: u64,
 }
 
 /// How much of a study there is.
@@ -35,7 +48,10 @@ struct ManifestCore {
 pub enum Progress {
     Complete,
     /// Runs done of the runs planned, up to the last checkpoint.
-    Incomplete { runs_done: u64, runs_total: u64 },
+    Incomplete {
+        runs_done: u64,
+        runs_total: u64,
+    },
 }
 
 /// A study or run directory whose files match its manifest.
@@ -89,11 +105,17 @@ impl Verified {
             Progress::Complete
         } else {
             let (done, total) = (core.runs_done.unwrap_or(0), core.runs_total.unwrap_or(0));
-            let resume = format!(
-                "finish it with `detente sweep {} --out {} --resume`",
-                dir.join("config.toml").display(),
-                dir.display()
-            );
+            let mut command = format!("detente sweep {} --out {}", core.config_file, dir.display());
+            if let Some(design) = &core.design {
+                command += &format!(" -n {}", design.replications);
+            }
+            if let Some(seed) = core.seed {
+                command += &format!(" --seed {seed}");
+            }
+            if let Some(shard) = &core.shard {
+                command += &format!(" --shard {}/{}", shard.index, shard.count);
+            }
+            let resume = format!("finish it with `{command} --resume`");
             if !allow_incomplete {
                 return Err(Error::Usage(format!(
                     "{} is an incomplete study ({done} of {total} runs done); {resume}, or pass --allow-incomplete to use the finished runs",

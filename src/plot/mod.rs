@@ -170,8 +170,12 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
 
 /// A figure behind a trait object (the drawing itself is generic).
 trait Drawable {
-    fn render_to(&self, out: &Path, format: Format, stamp: Option<&str>)
-    -> Result<Vec<String>, Error>;
+    fn render_to(
+        &self,
+        out: &Path,
+        format: Format,
+        stamp: Option<&str>,
+    ) -> Result<Vec<String>, Error>;
     fn caption_text(&self) -> String;
 }
 
@@ -657,7 +661,9 @@ fn utility_figure(dir: &Verified, scenario: &Scenario, draw: &mut Draw<'_>) -> R
 fn dance_figure(dir: &Verified, scenario: &Scenario) -> Result<Option<DanceFigure>, Error> {
     let (p, o) = (scenario.proposer(), scenario.opponent());
     let (proposer, opponent) = (&scenario.agents[p].name, &scenario.agents[o].name);
-    let trace = read_columns(dir, "rounds.csv",
+    let trace = read_columns(
+        dir,
+        "rounds.csv",
         &[
             "run_id",
             "track",
@@ -674,7 +680,9 @@ fn dance_figure(dir: &Verified, scenario: &Scenario) -> Result<Option<DanceFigur
     if traced.is_empty() {
         return Ok(None);
     }
-    let runs = read_columns(dir, "runs.csv",
+    let runs = read_columns(
+        dir,
+        "runs.csv",
         &["run_id", "outcome", "rounds", "seed"].map(String::from),
         |r, h| {
             field(r, h, "run_id")
@@ -737,7 +745,10 @@ fn dance_figure(dir: &Verified, scenario: &Scenario) -> Result<Option<DanceFigur
 }
 
 /// One figure per output of `sensitivity.csv`.
-fn sensitivity_figures(dir: &Verified, scenario: &Scenario) -> Result<Vec<SensitivityFigure>, Error> {
+fn sensitivity_figures(
+    dir: &Verified,
+    scenario: &Scenario,
+) -> Result<Vec<SensitivityFigure>, Error> {
     let table = Table::read(dir, "sensitivity.csv")?;
     let (outputs, methods, indices, factors) = (
         table.texts("output"),

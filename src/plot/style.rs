@@ -94,7 +94,7 @@ pub trait Figure {
         DB::ErrorType: 'static;
 }
 
-/// A figure with a note in its top-right corner (an incomplete study).
+/// A figure with a note in its bottom-right corner (an incomplete study).
 pub struct Stamped<'a, F> {
     pub figure: &'a F,
     pub note: &'a str,
@@ -112,13 +112,13 @@ impl<F: Figure> Figure for Stamped<'_, F> {
         DB::ErrorType: 'static,
     {
         self.figure.draw(root)?;
-        let (width, _) = root.dim_in_pixel();
+        let (width, height) = root.dim_in_pixel();
         let style = (FONT, 20)
             .into_font()
             .style(FontStyle::Bold)
             .color(&RGBColor(190, 30, 30))
-            .pos(Pos::new(HPos::Right, VPos::Top));
-        root.draw_text(self.note, &style, (width as i32 - 12, 8))?;
+            .pos(Pos::new(HPos::Right, VPos::Bottom));
+        root.draw_text(self.note, &style, (width as i32 - 12, height as i32 - 8))?;
         Ok(())
     }
 }

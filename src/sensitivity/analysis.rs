@@ -237,9 +237,11 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
     fs::write(&temporary, &out).map_err(|e| Error::io(&temporary, e))?;
     fs::rename(&temporary, &file).map_err(|e| Error::io(&file, e))?;
     manifest.digests.retain(|d| d.name != "sensitivity.csv");
-    manifest
-        .digests
-        .push(FileDigest::of_bytes("sensitivity.csv", &out, rows.len() as u64));
+    manifest.digests.push(FileDigest::of_bytes(
+        "sensitivity.csv",
+        &out,
+        rows.len() as u64,
+    ));
     if !manifest.files.iter().any(|f| f == "sensitivity.csv") {
         manifest.files.push("sensitivity.csv".into());
     }

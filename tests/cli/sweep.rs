@@ -1347,3 +1347,6 @@ fn extends_chain_reports_the_file_and_line_of_a_bad_value() {
         &["agents.czech.reservation", "1.45"],
     );
 }
+
+#[path = "robust_data.rs"]
+mod robust_data;
