@@ -140,7 +140,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
             plan.run_count()
         )));
     }
-    let pool = engine::pool(threads);
+    let pool = engine::pool(threads)?;
     // Stage two for every point: a bad value anywhere stops the sweep before
     // any output, naming the first bad point.
     if let Some(Err(e)) = pool.install(|| {

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config;
 use crate::error::Error;
@@ -30,7 +31,7 @@ use rate::{RateFigure, Series};
 use sensitivity::SensitivityFigure;
 use space::SpaceFigure;
 pub use style::Format;
-use style::{Figure, OUTCOME_COLOURS, PALETTE, render};
+use style::{Figure, OUTCOME_COLOURS, PALETTE, render, write_atomically};
 use table::{Table, field, read_columns};
 
 /// Options of `detente plot`.
@@ -79,7 +80,9 @@ pub fn default_plot_dir(dir: &Path) -> PathBuf {
 }
 
 /// Draws every figure that the datasets in `options.dir` support, and an index.
-pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
+/// `interrupt` is polled before each figure (set it from Ctrl-C): drawing then
+/// stops with [`Error::Interrupted`], leaving whole figures and no index.
+pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport, Error> {
     let dir = &options.dir;
     let manifest_path = dir.join("manifest.json");
     let manifest: serde_json::Value = serde_json::from_str(
@@ -117,6 +120,9 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
         figures: Vec::new(),
     };
     let mut draw = |figure: &dyn Drawable| -> Result<(), Error> {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(interrupted_drawing(dir, options.out.as_deref(), &out));
+        }
         let files = figure.render_to(&out, options.format)?;
         report.figures.push((figure.caption_text(), files));
         Ok(())
@@ -146,6 +152,16 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
     }
     write_index(&out, &scenario, dir, &report)?;
     Ok(report)
+}
+
+/// Drawing stopped by Ctrl-C: what is missing and how to draw it.
+fn interrupted_drawing(dir: &Path, out_option: Option<&Path>, out: &Path) -> Error {
+    let out_flag = out_option.map_or(String::new(), |o| format!(" --out {}", o.display()));
+    Error::Interrupted(format!(
+        "interrupted while drawing figures: {} is incomplete (no index.html); `detente plot {}{out_flag}` draws them all",
+        out.display(),
+        dir.display()
+    ))
 }
 
 /// A figure behind a trait object (the drawing itself is generic).
@@ -871,8 +887,7 @@ fn write_index(
         );
     }
     html.push_str("</body>\n</html>\n");
-    let path = out.join("index.html");
-    fs::write(&path, html).map_err(|e| Error::io(&path, e))
+    write_atomically(&out.join("index.html"), html.as_bytes())
 }
 
 fn escape(s: &str) -> String {
