@@ -168,7 +168,16 @@ fn full_stdout_panicked_with_a_backtrace() {
         &["check", BASELINE],
         &["sweep", BASELINE, "--dry-run"],
         &["run", BASELINE, "-n", "20", "--out", "full-run"],
-        &["sweep", BASELINE, "-n", "2", "-q", "--no-plots", "--out", "full-sweep"],
+        &[
+            "sweep",
+            BASELINE,
+            "-n",
+            "2",
+            "-q",
+            "--no-plots",
+            "--out",
+            "full-sweep",
+        ],
         &["plot", run_dir, "--out", "full-plots", "--format", "svg"],
         &["--help"],
     ];
@@ -180,8 +189,7 @@ fn full_stdout_panicked_with_a_backtrace() {
             .unwrap();
         let line = one_line_error(&output);
         assert!(
-            line.contains("writing to standard output")
-                && line.contains("No space left on device"),
+            line.contains("writing to standard output") && line.contains("No space left on device"),
             "`{}`: {line}",
             args.join(" ")
         );
@@ -249,13 +257,16 @@ fn zero_threads_was_not_an_argument_error() {
 fn failed_runs_printed_three_panic_lines_or_a_backtrace_each() {
     let work = TempDir::new().unwrap();
     let study = work.path().join("study");
-    let output = process(work.path(), &["sweep", BASELINE, "-n", "10", "-q", "--no-plots"])
-        .arg("--out")
-        .arg(&study)
-        .env("DETENTE_FAIL_RUNS", "3,17")
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap();
+    let output = process(
+        work.path(),
+        &["sweep", BASELINE, "-n", "10", "-q", "--no-plots"],
+    )
+    .arg("--out")
+    .arg(&study)
+    .env("DETENTE_FAIL_RUNS", "3,17")
+    .env("RUST_BACKTRACE", "1")
+    .output()
+    .unwrap();
     assert_eq!(output.status.code(), Some(3));
     let mut lines = stderr_lines(&output);
     lines.sort();
