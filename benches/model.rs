@@ -36,7 +36,7 @@ fn baseline_run(bencher: divan::Bencher) {
 #[divan::bench(args = [1, 2], sample_count = 10)]
 fn baseline_batch_20k(bencher: divan::Bencher, threads: usize) {
     let model = baseline();
-    let pool = engine::pool(threads);
+    let pool = engine::pool(threads).expect("the benchmark's threads start");
     bencher
         .counter(divan::counter::ItemsCount::new(20_000usize))
         .bench_local(|| {

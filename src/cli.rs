@@ -28,8 +28,9 @@ pub struct Common {
     /// Master seed (default: scenario.seed).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Output does not depend on it.
-    #[arg(long, short = 'j')]
+    /// Worker threads (default: all cores; at most 4 per core). Output does
+    /// not depend on it.
+    #[arg(long, short = 'j', value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Output directory (default: runs/<scenario>-run for run; runs/<scenario>,
     /// or runs/<scenario>-shard-K-of-N, for sweep).
@@ -140,4 +141,13 @@ pub enum Command {
         /// Scenario config (TOML).
         config: PathBuf,
     },
+}
+
+/// `--threads`: a whole number, at least 1.
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("at least one thread is needed".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("not a number of threads ({e})")),
+    }
 }

@@ -28,6 +28,14 @@ pub enum Error {
     Usage(String),
     #[error("drawing a figure: {0}")]
     Plot(String),
+    #[error("cannot start {threads} worker threads: {error}")]
+    Threads {
+        threads: usize,
+        error: rayon::ThreadPoolBuildError,
+    },
+    /// Stopped by Ctrl-C or SIGTERM; the message says what was kept.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl Error {

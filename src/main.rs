@@ -1,32 +1,58 @@
 //! The `detente` binary: parse arguments, call the library, map errors to exit codes.
 //!
 //! Exit status: 0 success, 1 error (bad config, I/O), 2 bad arguments,
-//! 3 finished but some runs failed, 130 interrupted (the study can be resumed).
+//! 3 finished but some runs failed, 130 interrupted (Ctrl-C, SIGTERM, SIGHUP),
+//! 101 internal error (a bug). A closed stdout (`detente ... | head`) is not
+//! an error: output stops and the command finishes as usual.
 
+use std::fmt::Display;
+use std::io::{self, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
+use anyhow::anyhow;
 use clap::Parser;
-use detente::cli::{Cli, Command};
+use detente::cli::{Cli, Command, Common};
 use detente::commands::{self, RunOptions, SweepOptions, SweepOutcome};
+use detente::engine::{self, interrupt};
 use detente::plot::{self, Format, PlotOptions};
 use detente::sensitivity::{self, SensitivityOptions};
 
-/// Set by Ctrl-C; long commands stop at the next checkpoint.
+/// Set by the first Ctrl-C (or SIGTERM); long commands stop at the next checkpoint.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match dispatch(cli.command) {
+    engine::install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version go to stdout, which may be full too.
+            if let Err(io) = e.print()
+                && !e.use_stderr()
+                && io.kind() != io::ErrorKind::BrokenPipe
+            {
+                warn(&format!("detente: writing to standard output: {io}"));
+                return ExitCode::from(1);
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let mut stdout = Stdout::default();
+    match dispatch(cli.command, &mut stdout) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("detente: {err:#}");
-            ExitCode::from(1)
+            warn(&format!("detente: {err:#}"));
+            match err.downcast_ref::<detente::Error>() {
+                Some(detente::Error::Interrupted(_)) => {
+                    ExitCode::from(interrupt::INTERRUPTED_STATUS)
+                }
+                _ => ExitCode::from(1),
+            }
         }
     }
 }
 
-fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
+fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run {
             common,
@@ -34,18 +60,22 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             replay,
             max_runs,
         } => {
-            let report = commands::run(&RunOptions {
-                config: common.config,
-                replications: common.replications,
-                seed: common.seed,
-                threads: common.threads,
-                out: common.out,
-                trace,
-                force: common.force,
-                replay,
-                max_runs,
-            })?;
-            println!("{report}");
+            stop_on_signal();
+            let report = commands::run(
+                &RunOptions {
+                    threads: capped_threads(&common),
+                    config: common.config,
+                    replications: common.replications,
+                    seed: common.seed,
+                    out: common.out,
+                    trace,
+                    force: common.force,
+                    replay,
+                    max_runs,
+                },
+                &INTERRUPTED,
+            )?;
+            stdout.print(&report)?;
             Ok(if report.failed > 0 {
                 ExitCode::from(3)
             } else {
@@ -61,17 +91,12 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             no_plots,
             max_runs,
         } => {
-            // A second Ctrl-C while stopping falls back to the default: exit now.
-            let _ = ctrlc::set_handler(|| {
-                if INTERRUPTED.swap(true, Ordering::SeqCst) {
-                    std::process::exit(130);
-                }
-            });
+            stop_on_signal();
             let options = SweepOptions {
+                threads: capped_threads(&common),
                 config: common.config,
                 replications: common.replications,
                 seed: common.seed,
-                threads: common.threads,
                 out: common.out,
                 dry_run,
                 shard,
@@ -82,33 +107,33 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             };
             match commands::sweep(&options, &INTERRUPTED)? {
                 SweepOutcome::DryRun { design, counts } => {
-                    print!("{design}");
-                    eprintln!("{counts}");
+                    stdout.write(&design)?;
+                    warn(&counts);
                     Ok(ExitCode::SUCCESS)
                 }
                 SweepOutcome::Ran(report) => {
-                    println!("{report}");
+                    stdout.print(&report)?;
                     if !report.interrupted && sensitivity::has_sensitivity_design(&report.dir) {
                         match sensitivity::sensitivity(&SensitivityOptions {
                             dir: report.dir.clone(),
                             ..SensitivityOptions::default()
                         }) {
-                            Ok(s) => println!("{s}"),
-                            Err(e) => eprintln!("detente: no sensitivity indices: {e:#}"),
+                            Ok(s) => stdout.print(&s)?,
+                            Err(e) => warn(&format!("detente: no sensitivity indices: {e:#}")),
                         }
                     }
                     if !report.interrupted && !no_plots {
-                        let figures = plot::plot(&PlotOptions {
+                        let options = PlotOptions {
                             out: None,
                             dir: report.dir.clone(),
                             format: Format::Both,
                             metric: None,
                             allow_incomplete: false,
-                        })?;
-                        println!("{figures}");
+                        };
+                        stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
                     }
                     Ok(if report.interrupted {
-                        ExitCode::from(130)
+                        ExitCode::from(interrupt::INTERRUPTED_STATUS)
                     } else if report.failed > 0 {
                         ExitCode::from(3)
                     } else {
@@ -124,14 +149,15 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             metric,
             allow_incomplete,
         } => {
-            let report = plot::plot(&PlotOptions {
+            stop_on_signal();
+            let options = PlotOptions {
                 dir,
                 out,
                 format,
                 metric,
                 allow_incomplete,
-            })?;
-            println!("{report}");
+            };
+            stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sensitivity {
@@ -144,12 +170,11 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
                 outputs,
                 drop_missing,
             })?;
-            println!("{report}");
+            stdout.print(&report)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { dirs, out, force } => {
-            let report = commands::merge(&dirs, &out, force)?;
-            println!("{report}");
+            stdout.print(&commands::merge(&dirs, &out, force)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Analyze {
@@ -157,12 +182,73 @@ fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
             format,
             seed,
         } => {
-            print!("{}", commands::analyze(&config, format, seed)?);
+            let analysis = commands::analyze(&config, format, seed)?;
+            stdout.write(&analysis)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { config } => {
-            println!("{}", commands::check(&config)?);
+            stdout.print(&commands::check(&config)?)?;
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP stop long commands at their next checkpoint.
+fn stop_on_signal() {
+    if let Err(e) = interrupt::stop_on_signal(&INTERRUPTED) {
+        warn(&format!(
+            "detente: warning: Ctrl-C will stop at once, without cleaning up ({e})"
+        ));
+    }
+}
+
+/// `--threads`, at most [`engine::thread_limit`]: more threads only cost
+/// memory, and hundreds of thousands never start.
+fn capped_threads(common: &Common) -> Option<usize> {
+    let limit = engine::thread_limit();
+    common.threads.map(|asked| {
+        if asked > limit {
+            warn(&format!(
+                "detente: warning: --threads {asked} is more than {} per available core; using {limit}",
+                engine::runner::THREADS_PER_CORE
+            ));
+        }
+        asked.min(limit)
+    })
+}
+
+/// A line on stderr; if stderr itself cannot be written there is nowhere to complain.
+fn warn(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Standard output, where a reader that went away (`| head`) is not an error:
+/// later output is dropped and the command finishes its work. Any other write
+/// error (a full disk, `> /dev/full`) is.
+#[derive(Default)]
+struct Stdout {
+    closed: bool,
+}
+
+impl Stdout {
+    /// Writes `text` and a newline.
+    fn print(&mut self, text: &dyn Display) -> anyhow::Result<()> {
+        self.write(&format!("{text}\n"))
+    }
+
+    /// Writes `text` as it is, and flushes.
+    fn write(&mut self, text: &str) -> anyhow::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut out = io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(anyhow!("writing to standard output: {e}")),
         }
     }
 }

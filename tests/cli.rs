@@ -23,6 +23,9 @@ mod theory;
 #[path = "cli/sensitivity.rs"]
 mod sensitivity;
 
+#[path = "cli/robust_exits.rs"]
+mod robust_exits;
+
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 

@@ -4,6 +4,7 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use crate::config;
@@ -52,8 +53,9 @@ pub fn default_threads() -> usize {
 }
 
 /// Runs the replicates and writes runs.csv (and rounds.csv), the manifest and
-/// a copy of the config to the output directory.
-pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
+/// a copy of the config to the output directory. `interrupt` is polled
+/// between chunks (set it from Ctrl-C): the run then stops and writes nothing.
+pub fn run(options: &RunOptions, interrupt: &AtomicBool) -> Result<RunReport, Error> {
     let loaded = config::load(&options.config)?;
     let mut scenario = loaded.scenario;
     if options.replay.is_some() && options.replications.is_some() {
@@ -126,7 +128,7 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
     };
     let mut row = Vec::new();
     run_ordered(
-        &engine::pool(threads),
+        &engine::pool(threads)?,
         0..replications,
         Scratch::default,
         |i, scratch| {
@@ -154,9 +156,16 @@ pub fn run(options: &RunOptions) -> Result<RunReport, Error> {
                     w.add_rows(record.trace.len() as u64);
                 }
             }
-            Ok::<bool, Error>(true)
+            Ok::<bool, Error>(!interrupt.load(Ordering::SeqCst))
         },
     )?;
+    if interrupt.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted(format!(
+            "interrupted after {} of {replications} runs; nothing was written to {}",
+            report.runs,
+            dir.display()
+        )));
+    }
     runs.flush().map_err(|e| Error::io(&runs_path, e))?;
     let mut digests = Vec::new();
     let mut runs_digest = runs.get_ref().digest("runs.csv");

@@ -30,10 +30,6 @@ use crate::model::{Model, Outcome, Scenario, Scratch};
 use crate::sweep::summary::{PointSummary, summary_columns};
 use crate::sweep::{DEFAULT_MAX_RUNS, Design, SweepPlan};
 
-/// Runs listed in this environment variable (comma-separated run ids) panic
-/// on purpose: a fault-injection aid for testing failure handling.
-pub const FAIL_RUNS_VARIABLE: &str = "DETENTE_FAIL_RUNS";
-
 /// One shard of a design: `index` of `count`, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -142,7 +138,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
             plan.run_count()
         )));
     }
-    let pool = engine::pool(threads);
+    let pool = engine::pool(threads)?;
     // Stage two for every point: a bad value anywhere stops the sweep before
     // any output, naming the first bad point.
     if let Some(Err(e)) = pool.install(|| {
@@ -200,7 +196,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     let clock = Instant::now();
     let progress = progress_bar(runs_total, options.quiet);
     progress.set_position(manifest.runs_done);
-    let failing = failing_runs();
     let first_run = first_point * reps;
     let mut state = Progress {
         study,
@@ -221,7 +216,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
             model: None,
             fields: Vec::new(),
         },
-        |run, worker| worker.run(&models, run, failing.contains(&run)),
+        |run, worker| worker.run(&models, run),
         |chunk| {
             let n = chunk.len() as u64;
             state.write_chunk(&plan, base, chunk)?;
@@ -265,13 +260,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
 
 fn manifest_wall(resumed: &Option<StudyManifest>) -> f64 {
     resumed.as_ref().map_or(0.0, |m| m.wall_time_seconds)
-}
-
-/// Run ids to fail on purpose, from [`FAIL_RUNS_VARIABLE`].
-fn failing_runs() -> Vec<u64> {
-    std::env::var(FAIL_RUNS_VARIABLE)
-        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_default()
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
@@ -749,7 +737,7 @@ struct Worker {
 
 impl Worker {
     /// Runs global run `run` and formats its `runs.csv` row.
-    fn run(&mut self, models: &Models, run: u64, fail: bool) -> Done {
+    fn run(&mut self, models: &Models, run: u64) -> Done {
         let plan = models.plan;
         let (point, replicate) = (run / plan.replications, run % plan.replications);
         if self.model.as_ref().is_none_or(|(p, _, _)| *p != point) {
@@ -762,9 +750,6 @@ impl Worker {
         // negotiation at each design point unfolded.
         let traced = replicate == 0;
         let record = engine::guarded(run, seed, |offers| {
-            if fail {
-                panic!("injected failure ({FAIL_RUNS_VARIABLE})");
-            }
             model.simulate(seed, scratch, traced.then_some(offers))
         });
         self.fields.clear();

@@ -12,6 +12,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::engine::interrupt::RemoveOnExit;
 use crate::error::Error;
 
 /// Files detente may add to a directory beyond those its manifest lists.
@@ -27,6 +28,8 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Removes the staging directory if a second Ctrl-C exits at once.
+    _on_exit: RemoveOnExit,
 }
 
 impl Staging {
@@ -50,6 +53,7 @@ impl Staging {
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             target: target.to_path_buf(),
+            _on_exit: RemoveOnExit::register(&dir),
             dir,
             committed: false,
         })

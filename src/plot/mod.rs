@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config;
 use crate::data::{Progress, Verified};
@@ -31,7 +32,7 @@ use rate::{RateFigure, Series};
 use sensitivity::SensitivityFigure;
 use space::SpaceFigure;
 pub use style::Format;
-use style::{Figure, OUTCOME_COLOURS, PALETTE, Stamped, render};
+use style::{Figure, OUTCOME_COLOURS, PALETTE, Stamped, render, write_atomically};
 use table::{Table, field, read_columns};
 
 /// Options of `detente plot`.
@@ -82,7 +83,9 @@ pub fn default_plot_dir(dir: &Path) -> PathBuf {
 }
 
 /// Draws every figure that the datasets in `options.dir` support, and an index.
-pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
+/// `interrupt` is polled before each figure (set it from Ctrl-C): drawing then
+/// stops with [`Error::Interrupted`], leaving whole figures and no index.
+pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport, Error> {
     let study = Verified::open(&options.dir, options.allow_incomplete)?;
     let dir = &study;
     let manifest_path = options.dir.join("manifest.json");
@@ -133,6 +136,13 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
         )),
     };
     let mut draw = |figure: &dyn Drawable| -> Result<(), Error> {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(interrupted_drawing(
+                &options.dir,
+                options.out.as_deref(),
+                &out,
+            ));
+        }
         let files = figure.render_to(&out, options.format, stamp.as_deref())?;
         let caption = match &stamp {
             Some(note) => format!("{} ({note})", figure.caption_text()),
@@ -166,6 +176,16 @@ pub fn plot(options: &PlotOptions) -> Result<PlotReport, Error> {
     }
     write_index(&out, &scenario, &options.dir, &report)?;
     Ok(report)
+}
+
+/// Drawing stopped by Ctrl-C: what is missing and how to draw it.
+fn interrupted_drawing(dir: &Path, out_option: Option<&Path>, out: &Path) -> Error {
+    let out_flag = out_option.map_or(String::new(), |o| format!(" --out {}", o.display()));
+    Error::Interrupted(format!(
+        "interrupted while drawing figures: {} is incomplete (no index.html); `detente plot {}{out_flag}` draws them all",
+        out.display(),
+        dir.display()
+    ))
 }
 
 /// A figure behind a trait object (the drawing itself is generic).
@@ -909,8 +929,7 @@ fn write_index(
         );
     }
     html.push_str("</body>\n</html>\n");
-    let path = out.join("index.html");
-    fs::write(&path, html).map_err(|e| Error::io(&path, e))
+    write_atomically(&out.join("index.html"), html.as_bytes())
 }
 
 fn escape(s: &str) -> String {

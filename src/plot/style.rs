@@ -1,6 +1,8 @@
 //! The shared look of every figure: embedded font, colour-blind-safe
 //! palette, sizes, and rendering one figure to PNG and SVG.
 
+use std::fs;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Once;
 
@@ -9,6 +11,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::engine::interrupt::RemoveOnExit;
 use crate::error::Error;
 
 /// Figure size in pixels (PNG) and user units (SVG).
@@ -144,6 +147,10 @@ impl std::str::FromStr for Format {
 }
 
 /// Renders a figure into `dir` and returns the file names written.
+///
+/// Each image is drawn in memory and written with [`write_atomically`], so a
+/// figure file is either whole or absent, never cut short by a full disk or
+/// an interruption.
 pub fn render(figure: &impl Figure, dir: &Path, format: Format) -> Result<Vec<String>, Error> {
     register_fonts();
     let stem = figure.stem();
@@ -153,25 +160,69 @@ pub fn render(figure: &impl Figure, dir: &Path, format: Format) -> Result<Vec<St
     };
     if matches!(format, Format::Png | Format::Both) {
         let path = dir.join(format!("{stem}.png"));
+        let (width, height) = SIZE;
+        let mut pixels = vec![0; width as usize * height as usize * 3];
         {
-            let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
+            let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
             root.fill(&WHITE).map_err(|e| failed(&path, e.into()))?;
             figure.draw(&root).map_err(|e| failed(&path, e))?;
             root.present().map_err(|e| failed(&path, e.into()))?;
         }
+        write_atomically(&path, &encode_png(&pixels, SIZE))?;
         files.push(format!("{stem}.png"));
     }
     if matches!(format, Format::Svg | Format::Both) {
         let path = dir.join(format!("{stem}.svg"));
+        let mut svg = String::new();
         {
-            let root = SVGBackend::new(&path, SIZE).into_drawing_area();
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
             root.fill(&WHITE).map_err(|e| failed(&path, e.into()))?;
             figure.draw(&root).map_err(|e| failed(&path, e))?;
             root.present().map_err(|e| failed(&path, e.into()))?;
         }
+        write_atomically(&path, svg.as_bytes())?;
         files.push(format!("{stem}.svg"));
     }
     Ok(files)
+}
+
+/// PNG bytes of an RGB image, encoded as plotters' own file output encodes
+/// them (the `image` crate's defaults: fast compression, adaptive filter), so
+/// figures are byte-identical to those drawn straight to a file.
+fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::FilterType::Sub);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut writer = encoder
+        .write_header()
+        .expect("writing to memory cannot fail");
+    writer
+        .write_image_data(pixels)
+        .expect("the buffer holds exactly width x height RGB pixels");
+    writer.finish().expect("writing to memory cannot fail");
+    bytes
+}
+
+/// Writes `bytes` to a hidden temporary file beside `path` and renames it into
+/// place, so `path` is never seen half-written; on failure the temporary file
+/// is removed and the error names `path`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "figure".into(), |n| n.to_string_lossy());
+    let temporary = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let _on_exit = RemoveOnExit::register(&temporary);
+    let written = fs::File::create(&temporary)
+        .and_then(|mut file| file.write_all(bytes))
+        .and_then(|()| fs::rename(&temporary, path));
+    written.map_err(|e| {
+        let _ = fs::remove_file(&temporary);
+        Error::io(path, e)
+    })
 }
 
 pub use crate::data::row::slug;
