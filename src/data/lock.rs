@@ -14,6 +14,7 @@ use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::data::output::{directory_name, parent_of};
+use crate::engine::interrupt::RemoveOnExit;
 use crate::error::Error;
 
 /// An exclusive lock on an output directory; released when dropped.
@@ -21,6 +22,8 @@ use crate::error::Error;
 pub struct StudyLock {
     file: File,
     path: PathBuf,
+    /// Removes the lock file if a second Ctrl-C exits at once.
+    _on_exit: RemoveOnExit,
 }
 
 impl StudyLock {
@@ -68,7 +71,11 @@ impl StudyLock {
             file.rewind().map_err(|e| Error::io(&path, e))?;
             writeln!(file, "{}", std::process::id()).map_err(|e| Error::io(&path, e))?;
             file.flush().map_err(|e| Error::io(&path, e))?;
-            return Ok(StudyLock { file, path });
+            return Ok(StudyLock {
+                _on_exit: RemoveOnExit::register(&path),
+                file,
+                path,
+            });
         }
         Err(Error::Usage(format!(
             "{}: could not take the lock (it kept changing hands); try again",

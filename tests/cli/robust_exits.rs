@@ -314,7 +314,7 @@ fn run_ignored_injected_failures() {
 
 /// Starts a long run into `cwd/out` and waits for its staging directory.
 fn start_long_run(cwd: &Path) -> Child {
-    let mut child = process(cwd, &["run", BASELINE, "-n", "100000000", "-j", "1"])
+    let mut child = process(cwd, &["run", BASELINE, "-n", "9000000", "-j", "1"])
         .args(["--out", "out"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
