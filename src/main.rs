@@ -74,8 +74,8 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
                     max_runs,
                 },
                 &INTERRUPTED,
+                &mut |report| stdout.print(report).map_err(|e| e.to_string()),
             )?;
-            stdout.print(&report)?;
             Ok(if report.failed > 0 {
                 ExitCode::from(3)
             } else {
@@ -174,7 +174,9 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { dirs, out, force } => {
-            stdout.print(&commands::merge(&dirs, &out, force)?)?;
+            commands::merge(&dirs, &out, force, &mut |report| {
+                stdout.print(report).map_err(|e| e.to_string())
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Analyze {

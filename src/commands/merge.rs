@@ -22,7 +22,14 @@ pub struct MergeReport {
 }
 
 /// Merges complete shards `dirs` (any order) into `out`.
-pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, Error> {
+/// `announce` is given the report before the merged study is moved into
+/// place (the binary prints it): if it fails, nothing is written.
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    force: bool,
+    announce: &mut dyn FnMut(&MergeReport) -> Result<(), String>,
+) -> Result<MergeReport, Error> {
     if dirs.is_empty() {
         return Err(Error::Usage(
             "merge needs the shard directories to join".into(),
@@ -178,6 +185,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<MergeReport, E
         runs: manifest.runs_done,
         failed: manifest.failed_runs,
     };
+    announce(&report).map_err(Error::Usage)?;
     staging.commit()?;
     Ok(report)
 }

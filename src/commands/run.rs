@@ -55,7 +55,15 @@ pub fn default_threads() -> usize {
 /// Runs the replicates and writes runs.csv (and rounds.csv), the manifest and
 /// a copy of the config to the output directory. `interrupt` is polled
 /// between chunks (set it from Ctrl-C): the run then stops and writes nothing.
-pub fn run(options: &RunOptions, interrupt: &AtomicBool) -> Result<RunReport, Error> {
+///
+/// `announce` is given the report before the directory is moved into place
+/// (the binary prints it): if it fails, as on a full standard output,
+/// nothing is written.
+pub fn run(
+    options: &RunOptions,
+    interrupt: &AtomicBool,
+    announce: &mut dyn FnMut(&RunReport) -> Result<(), String>,
+) -> Result<RunReport, Error> {
     let loaded = config::load(&options.config)?;
     let mut scenario = loaded.scenario;
     if options.replay.is_some() && options.replications.is_some() {
@@ -212,6 +220,7 @@ pub fn run(options: &RunOptions, interrupt: &AtomicBool) -> Result<RunReport, Er
     let manifest_path = staging.file("manifest.json");
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest always serialises");
     fs::write(&manifest_path, json + "\n").map_err(|e| Error::io(&manifest_path, e))?;
+    announce(&report).map_err(Error::Usage)?;
     staging.commit()?;
     Ok(report)
 }

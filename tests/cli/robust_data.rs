@@ -274,8 +274,19 @@ fn merge_refuses_damaged_shards_and_writes_nothing() {
     });
     assert!(line.contains("31 of 36 runs"), "edited manifest: {line}");
 
-    // The undamaged shards merge, and the merged study verifies.
+    // On a full stdout the report fails before the merged study is moved
+    // into place: nothing is written.
     let out = cwd.join("whole");
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = merge(cwd, &[&a, &b], &out).stdout(full).output().unwrap();
+    let line = one_line_error(&output);
+    assert!(line.contains("writing to standard output"), "{line}");
+    assert!(!out.exists(), "nothing merged on a full stdout");
+
+    // The undamaged shards merge, and the merged study verifies.
     merge(cwd, &[&a, &b], &out).assert().code(0);
     assert_complete(&out, 72);
     let m = manifest(&out);
