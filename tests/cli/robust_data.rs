@@ -281,7 +281,15 @@ fn merge_refuses_damaged_shards_and_writes_nothing() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let output = merge(cwd, &[&a, &b], &out).stdout(full).output().unwrap();
+    let output = Process::new(env!("CARGO_BIN_EXE_detente"))
+        .current_dir(cwd)
+        .arg("merge")
+        .args([&a, &b])
+        .arg("--out")
+        .arg(&out)
+        .stdout(full)
+        .output()
+        .unwrap();
     let line = one_line_error(&output);
     assert!(line.contains("writing to standard output"), "{line}");
     assert!(!out.exists(), "nothing merged on a full stdout");
