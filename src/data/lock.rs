@@ -31,9 +31,14 @@ impl StudyLock {
     /// fails at once, naming the process that holds it.
     pub fn acquire(target: &Path) -> Result<StudyLock, Error> {
         let path = lock_path(target)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
+        let parent = parent_of(&path);
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        // One lock file however the directory is named (`runs/x`, `./runs/x`,
+        // through a symbolic link).
+        let path = match (parent.canonicalize(), path.file_name()) {
+            (Ok(real), Some(name)) => real.join(name),
+            _ => path,
+        };
         // Another writer may remove the file between our open and our lock
         // (it removes it on release): then we hold a lock on a file nobody
         // else can find, so check that the path still names our file and
@@ -132,6 +137,14 @@ mod tests {
         drop(first);
         assert!(!dir.path().join(".study.lock").exists());
         StudyLock::acquire(&target).expect("free again");
+    }
+
+    #[test]
+    fn another_name_for_the_same_directory_takes_the_same_lock() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let _first = StudyLock::acquire(&dir.path().join("study")).expect("first lock");
+        let alias = dir.path().join(".").join("study");
+        assert!(StudyLock::acquire(&alias).is_err());
     }
 
     #[test]
