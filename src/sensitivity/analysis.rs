@@ -228,37 +228,17 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
                 let second_order = structure.second_order;
                 let full = sobol(&y, k, second_order, Some(seed));
                 let first = sobol(&y_half, k, second_order, None);
-                for f in 0..k {
-                    push(
-                        "S1",
-                        estimator::S1,
-                        &factors[f],
-                        "",
-                        full.first[f],
-                        first.first[f].value,
-                    );
-                    push(
-                        "ST",
-                        estimator::ST,
-                        &factors[f],
-                        "",
-                        full.total[f],
-                        first.total[f].value,
-                    );
+                for (f, name) in factors.iter().enumerate() {
+                    let (s1, st) = (full.first[f], full.total[f]);
+                    push("S1", estimator::S1, name, "", s1, first.first[f].value);
+                    push("ST", estimator::ST, name, "", st, first.total[f].value);
                 }
                 for ((i, j, e), (_, _, h)) in full.second.iter().zip(&first.second) {
                     push("S2", estimator::S2, &factors[*i], &factors[*j], *e, h.value);
                 }
-                for f in 0..k {
-                    let value = noise[o].total_index[f];
-                    push(
-                        "ST_noise",
-                        estimator::ST_NOISE,
-                        &factors[f],
-                        "",
-                        unsure(value),
-                        f64::NAN,
-                    );
+                for (name, &value) in factors.iter().zip(&noise[o].total_index) {
+                    let how = estimator::ST_NOISE;
+                    push("ST_noise", how, name, "", unsure(value), f64::NAN);
                 }
             }
         }

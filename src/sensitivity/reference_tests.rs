@@ -70,7 +70,9 @@ fn salib_sobol_output(x: &[f64]) -> f64 {
 
 #[test]
 fn sobol_point_estimates_equal_salibs_on_the_same_sample() {
-    let cases: [(bool, [f64; 3], [f64; 3], &[f64]); 2] = [
+    // (second_order, S1, ST, S2 of (1, 2), (1, 3), (2, 3))
+    type Case<'a> = (bool, [f64; 3], [f64; 3], &'a [f64]);
+    let cases: [Case; 2] = [
         (
             true,
             [0.6503865154059162, 0.23295539592978556, 0.12200218286859942],
