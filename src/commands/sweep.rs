@@ -24,7 +24,7 @@ use crate::data::study::{
     Checkpoint, DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest,
 };
 use crate::data::{StudyLock, sha256_hex, timestamp};
-use crate::engine::{self, RunRecord, run_ordered, run_seed};
+use crate::engine::{self, RunRecord, run_ordered};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scenario, Scratch};
 use crate::sweep::summary::{PointSummary, summary_columns};
@@ -125,6 +125,10 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         ));
     }
     let plan = SweepPlan::new(&loaded, &file, options.seed, options.replications)?;
+    for warning in &plan.warnings {
+        // Before the runs, so it is seen; a closed stderr is not an error.
+        let _ = writeln!(std::io::stderr(), "detente: warning: {warning}");
+    }
     let threads = options.threads.unwrap_or_else(default_threads);
     if threads == 0 {
         return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
@@ -337,8 +341,10 @@ fn fresh_manifest(
                         .collect(),
                     samples: plan.sampling.samples,
                     second_order: plan.sampling.second_order,
+                    optimal_trajectories: plan.sampling.optimal_trajectories,
                 }
             }),
+            common_random_numbers: plan.common_random_numbers,
         },
         seed: plan.seed,
         threads,
@@ -463,6 +469,20 @@ pub fn differences(existing: &StudyManifest, fresh: &StudyManifest) -> Vec<Strin
             "parameters [{}] there, [{}] here",
             names(a),
             names(b)
+        ));
+    }
+    if a.common_random_numbers != b.common_random_numbers {
+        let streams = |crn: bool| {
+            if crn {
+                "common random numbers"
+            } else {
+                "independent streams"
+            }
+        };
+        out.push(format!(
+            "{} there, {} here",
+            streams(a.common_random_numbers),
+            streams(b.common_random_numbers)
         ));
     }
     if a.sensitivity != b.sensitivity && out.is_empty() {
@@ -744,7 +764,7 @@ impl Worker {
             self.model = Some((point, models.get(point), plan.labels(point)));
         }
         let (_, model, labels) = self.model.as_ref().expect("set just above");
-        let seed = run_seed(plan.seed, point, replicate);
+        let seed = plan.run_seed(point, replicate);
         let scratch = &mut self.scratch;
         // Replicate 0 of every point is traced: rounds.csv shows how a typical
         // negotiation at each design point unfolded.

@@ -43,10 +43,16 @@ pub struct RawSweep {
     pub trajectories: Option<u64>,
     /// Morris: number of grid levels p (even).
     pub levels: Option<u32>,
+    /// Morris: draw this many candidate trajectories and keep the
+    /// `trajectories` with the largest spread (Campolongo et al. 2007).
+    pub optimal_trajectories: Option<u64>,
     /// Sobol: number of base samples N.
     pub samples: Option<u64>,
     /// Sobol: also estimate second-order indices.
     pub second_order: Option<bool>,
+    /// Replicate r of every design point runs with the same seed (default:
+    /// independent seeds per point).
+    pub common_random_numbers: Option<bool>,
     #[serde(default)]
     pub parameters: Vec<RawParameter>,
 }

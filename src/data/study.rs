@@ -27,6 +27,10 @@ pub struct DesignInfo {
     /// Morris and Sobol designs: what the sensitivity analysis needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivityDesign>,
+    /// Replicate r of every point ran with the same seed (recorded only
+    /// when set, so studies with independent streams read as before).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub common_random_numbers: bool,
 }
 
 /// The structure of a Morris or Sobol design.
@@ -45,6 +49,13 @@ pub struct SensitivityDesign {
     pub samples: u64,
     #[serde(default)]
     pub second_order: bool,
+    /// Morris: the candidates the trajectories were chosen from (0: none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub optimal_trajectories: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Which part of the design a shard covers.

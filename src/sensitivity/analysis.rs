@@ -1,11 +1,14 @@
 //! `detente sensitivity`: Morris or Sobol indices of a study's outputs per
-//! design point, with bootstrap intervals, written to `sensitivity.csv`.
+//! design point, with bootstrap intervals, the same indices from the first
+//! half of the units (to judge convergence) and the replicate noise in them,
+//! written to `sensitivity.csv`.
 
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::estimators::{Estimate, morris, sobol};
+use super::estimators::{Estimate, estimator, morris, sobol};
+use super::noise::{Layout, run_noise};
 use crate::config;
 use crate::data::row::push_row;
 use crate::data::study::StudyManifest;
@@ -30,9 +33,14 @@ pub struct SensitivityOptions {
 pub struct IndexRow {
     pub output: String,
     pub index: &'static str,
+    /// Which estimator computed it (see [`estimator`]).
+    pub estimator: &'static str,
     pub factor: String,
     pub factor_2: String,
     pub estimate: Estimate,
+    /// The same index from the first half of the units (NaN for the noise
+    /// rows): far from `estimate.value`, and N is too small.
+    pub half: f64,
 }
 
 /// What was computed.
@@ -45,6 +53,7 @@ pub struct SensitivityReport {
     pub used: usize,
     pub dropped: usize,
     pub unit: &'static str,
+    pub common_random_numbers: bool,
 }
 
 /// Runs the analysis on a complete Morris or Sobol study.
@@ -131,64 +140,114 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             keep.len()
         )));
     }
+    check_design(&study, &plan, dir)?;
     let seed = manifest.seed;
+    let crn = manifest.design.common_random_numbers;
     let mut rows = Vec::new();
     let factors: Vec<String> = match plan.design {
         Design::Morris => plan.group_names.clone(),
         _ => plan.parameters.iter().map(|p| p.name.clone()).collect(),
     };
+    let k = factors.len();
+    let sobol_factors = (plan.design == Design::Sobol).then_some(k);
+    let noise = run_noise(
+        &study,
+        &outputs,
+        Layout {
+            size,
+            replicates: plan.replications as usize,
+            sobol_factors,
+        },
+        &keep,
+    )?;
+    // The first half of the units: for a Sobol design the first N/2 points
+    // of the scrambled sequence, themselves a balanced sample.
+    let half = keep.len() / 2;
     for (o, output) in outputs.iter().enumerate() {
-        let y: Vec<f64> = keep
-            .iter()
-            .flat_map(|u| (u * size..(u + 1) * size).map(|p| columns[o][p].unwrap_or(f64::NAN)))
-            .collect();
-        let mut push = |index: &'static str, factor: &str, factor_2: &str, estimate: Estimate| {
+        let y_of = |units: &[usize]| -> Vec<f64> {
+            units
+                .iter()
+                .flat_map(|u| (u * size..(u + 1) * size).map(|p| columns[o][p].unwrap_or(f64::NAN)))
+                .collect()
+        };
+        let y = y_of(&keep);
+        let y_half = y_of(&keep[..half]);
+        let mut push = |index: &'static str,
+                        estimator: &'static str,
+                        factor: &str,
+                        factor_2: &str,
+                        estimate: Estimate,
+                        half: f64| {
             rows.push(IndexRow {
                 output: output.clone(),
                 index,
+                estimator,
                 factor: factor.to_string(),
                 factor_2: factor_2.to_string(),
                 estimate,
+                half: if half.is_finite() { half } else { f64::NAN },
             })
+        };
+        let unsure = |value: f64| Estimate {
+            value,
+            low: f64::NAN,
+            high: f64::NAN,
         };
         match plan.design {
             Design::Morris => {
-                let k = factors.len();
-                let steps: Vec<usize> = keep
-                    .iter()
-                    .flat_map(|&u| plan.morris_steps()[u * k..(u + 1) * k].iter().copied())
-                    .collect();
-                for (f, m) in morris(&y, &steps, k, plan.sampling.morris_step(), seed)
-                    .iter()
-                    .enumerate()
-                {
-                    push("mu", &factors[f], "", m.mu);
-                    push("mu_star", &factors[f], "", m.mu_star);
-                    push("sigma", &factors[f], "", m.sigma);
+                let steps_of = |units: &[usize]| -> Vec<_> {
+                    units
+                        .iter()
+                        .flat_map(|&u| plan.morris_steps()[u * k..(u + 1) * k].iter().copied())
+                        .collect()
+                };
+                let delta = plan.sampling.morris_step();
+                let full = morris(&y, &steps_of(&keep), k, delta, Some(seed));
+                let first = morris(&y_half, &steps_of(&keep[..half]), k, delta, None);
+                for (f, (m, h)) in full.iter().zip(&first).enumerate() {
+                    push("mu", estimator::MU, &factors[f], "", m.mu, h.mu.value);
+                    push(
+                        "mu_star",
+                        estimator::MU_STAR,
+                        &factors[f],
+                        "",
+                        m.mu_star,
+                        h.mu_star.value,
+                    );
+                    push(
+                        "sigma",
+                        estimator::SIGMA,
+                        &factors[f],
+                        "",
+                        m.sigma,
+                        h.sigma.value,
+                    );
                 }
             }
             _ => {
-                let (first_total, second) = sobol(&y, factors.len(), structure.second_order, seed);
-                for (f, s) in first_total.iter().enumerate() {
-                    push("S1", &factors[f], "", s.first);
-                    push("ST", &factors[f], "", s.total);
+                let second_order = structure.second_order;
+                let full = sobol(&y, k, second_order, Some(seed));
+                let first = sobol(&y_half, k, second_order, None);
+                for (f, name) in factors.iter().enumerate() {
+                    let (s1, st) = (full.first[f], full.total[f]);
+                    push("S1", estimator::S1, name, "", s1, first.first[f].value);
+                    push("ST", estimator::ST, name, "", st, first.total[f].value);
                 }
-                for (i, k, e) in second {
-                    push("S2", &factors[i], &factors[k], e);
+                for ((i, j, e), (_, _, h)) in full.second.iter().zip(&first.second) {
+                    push("S2", estimator::S2, &factors[*i], &factors[*j], *e, h.value);
+                }
+                for (name, &value) in factors.iter().zip(&noise[o].total_index) {
+                    let how = estimator::ST_NOISE;
+                    push("ST_noise", how, name, "", unsure(value), f64::NAN);
                 }
             }
         }
-        let noise = noise_share(&summary, output);
-        push(
-            "noise_share",
-            "",
-            "",
-            Estimate {
-                value: noise,
-                low: f64::NAN,
-                high: f64::NAN,
-            },
-        );
+        let (share, how) = if crn {
+            (noise[o].paired_share, estimator::NOISE_PAIRED)
+        } else {
+            (noise_share(&summary, output), estimator::NOISE_INDEPENDENT)
+        };
+        push("noise_share", how, "", "", unsure(share), f64::NAN);
     }
     let file = dir.join("sensitivity.csv");
     let mut out = Vec::new();
@@ -198,11 +257,13 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             "output",
             "method",
             "index",
+            "estimator",
             "factor",
             "factor_2",
             "value",
             "ci_low",
             "ci_high",
+            "value_half",
             "units_used",
             "units_dropped",
         ],
@@ -221,11 +282,13 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
                 r.output.clone(),
                 method.to_string(),
                 r.index.to_string(),
+                r.estimator.to_string(),
                 r.factor.clone(),
                 r.factor_2.clone(),
                 number(r.estimate.value),
                 number(r.estimate.low),
                 number(r.estimate.high),
+                number(r.half),
                 keep.len().to_string(),
                 (units - keep.len()).to_string(),
             ],
@@ -253,7 +316,27 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         used: keep.len(),
         dropped: units - keep.len(),
         unit,
+        common_random_numbers: crn,
     })
+}
+
+/// Refuses a study whose `design.csv` is not the design this version of
+/// detente builds from its config (say, one made before Morris steps took
+/// random directions): the indices would pair the wrong points.
+fn check_design(study: &Verified, plan: &SweepPlan, dir: &Path) -> Result<(), Error> {
+    let design = Table::read(study, "design.csv")?;
+    let same = design.rows.len() as u64 == plan.point_count()
+        && design.rows.iter().enumerate().all(|(p, row)| {
+            row.first() == Some(&p.to_string()) && row[1..] == plan.labels(p as u64)[..]
+        });
+    if same {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "{}: design.csv is not the design this version of detente builds from config.toml (was the study made by another version?); rerun the sweep",
+            dir.display()
+        )))
+    }
 }
 
 /// Share of an output's variance across design points that is replicate
@@ -292,11 +375,44 @@ fn noise_share(summary: &Table, output: &str) -> f64 {
     noise.iter().sum::<f64>() / n / total
 }
 
+impl SensitivityReport {
+    /// The largest change between the indices from the first half of the
+    /// units and from all of them: for Sobol the absolute change of an S1 or
+    /// ST; for Morris the change of a μ* relative to the output's largest μ*.
+    /// With the output, index and factor where it happens.
+    pub fn convergence(&self) -> Option<(f64, &IndexRow)> {
+        let morris = self.method == "morris";
+        self.rows
+            .iter()
+            .filter(|r| {
+                if morris {
+                    r.index == "mu_star"
+                } else {
+                    r.index == "S1" || r.index == "ST"
+                }
+            })
+            .filter_map(|r| {
+                let scale = if morris {
+                    self.rows
+                        .iter()
+                        .filter(|o| o.output == r.output && o.index == "mu_star")
+                        .map(|o| o.estimate.value.abs())
+                        .fold(0.0, f64::max)
+                } else {
+                    1.0
+                };
+                let change = (r.estimate.value - r.half).abs() / scale;
+                change.is_finite().then_some((change, r))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
 impl fmt::Display for SensitivityReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} sensitivity ({} {} used{}) -> {}",
+            "{} sensitivity ({} {} used{}{}) -> {}",
             self.method,
             self.used,
             self.unit,
@@ -308,6 +424,11 @@ impl fmt::Display for SensitivityReport {
             } else {
                 String::new()
             },
+            if self.common_random_numbers {
+                ", common random numbers"
+            } else {
+                ""
+            },
             self.file.display()
         )?;
         let key = if self.method == "morris" {
@@ -318,11 +439,12 @@ impl fmt::Display for SensitivityReport {
         let mut outputs: Vec<&str> = self.rows.iter().map(|r| r.output.as_str()).collect();
         outputs.dedup();
         for output in outputs {
-            let mut ranked: Vec<&IndexRow> = self
-                .rows
-                .iter()
-                .filter(|r| r.output == output && r.index == key)
-                .collect();
+            let of = |index: &'static str| {
+                self.rows
+                    .iter()
+                    .filter(move |r| r.output == output && r.index == index)
+            };
+            let mut ranked: Vec<&IndexRow> = of(key).collect();
             ranked.sort_by(|a, b| b.estimate.value.total_cmp(&a.estimate.value));
             let top: Vec<String> = ranked
                 .iter()
@@ -330,6 +452,39 @@ impl fmt::Display for SensitivityReport {
                 .map(|r| format!("{} {:.3}", r.factor, r.estimate.value))
                 .collect();
             write!(f, "\n  {output}: {key} {}", top.join(", "))?;
+            if let Some(noise) = of("noise_share")
+                .map(|r| r.estimate.value)
+                .find(|v| v.is_finite())
+            {
+                write!(
+                    f,
+                    "; replicate noise {:.1} % of the variance",
+                    100.0 * noise
+                )?;
+            }
+            let in_total = of("ST_noise")
+                .map(|r| r.estimate.value)
+                .filter(|v| v.is_finite())
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+            if let Some(most) = in_total {
+                write!(f, ", at most {most:.3} of each ST")?;
+            }
+        }
+        if let Some((change, row)) = self.convergence() {
+            let what = if self.method == "morris" {
+                format!("{:.1} % of the largest mu_star", 100.0 * change)
+            } else {
+                format!("{change:.3}")
+            };
+            write!(
+                f,
+                "\n  convergence: the first {} {} give indices within {what} of these (largest change: {} of {}, {})",
+                self.used / 2,
+                self.unit,
+                row.index,
+                row.factor,
+                row.output
+            )?;
         }
         Ok(())
     }

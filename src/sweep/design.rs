@@ -5,10 +5,15 @@
 //! uniformly over its range (log-uniformly on a log scale), and `lhs` is a Latin
 //! hypercube: for each parameter the range is cut into `n` equal strata and
 //! every stratum is used by exactly one point. Random draws come from the
-//! design's own seeded stream.
+//! design's own seeded stream. `morris` trajectories are built in
+//! [`super::trajectories`]; `sobol` takes its base samples from the scrambled
+//! sequence of [`super::sobol_sequence`].
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
+
+use super::sobol_sequence::SobolSequence;
+use super::trajectories::{self, MorrisStep, Trajectory};
 
 /// The kind of design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +56,9 @@ pub struct Sampling {
     pub levels: u32,
     /// morris: the group (factor) of each parameter, numbered from 0.
     pub groups: Vec<usize>,
+    /// morris: candidates to choose the trajectories from by their spread
+    /// (Campolongo et al. 2007); 0 draws the trajectories directly.
+    pub optimal_trajectories: u64,
     /// sobol: base samples N, and whether second-order indices are designed for.
     pub samples: u64,
     pub second_order: bool,
@@ -100,8 +108,8 @@ impl Levels {
         Levels::List(values)
     }
 
-    /// The value at quantile `u` in [0, 1).
-    fn at(&self, u: f64) -> toml::Value {
+    /// The value at quantile `u` in [0, 1].
+    pub(super) fn at(&self, u: f64) -> toml::Value {
         match self {
             Levels::List(values) => {
                 let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
@@ -155,16 +163,17 @@ fn number(x: f64, integer: bool) -> toml::Value {
 pub enum Points {
     Grid(Vec<Vec<toml::Value>>),
     Stored(Vec<Vec<toml::Value>>),
-    /// Morris trajectories, with the factor moved at each step (k per trajectory).
+    /// Morris trajectories, with the factor moved at each step and its
+    /// direction (k per trajectory).
     Trajectories {
         points: Vec<Vec<toml::Value>>,
-        steps: Vec<usize>,
+        steps: Vec<MorrisStep>,
     },
 }
 
 impl Points {
-    /// Morris: the factor moved at each step of each trajectory.
-    pub fn morris_steps(&self) -> &[usize] {
+    /// Morris: the factor moved at each step of each trajectory, and whether up.
+    pub fn morris_steps(&self) -> &[MorrisStep] {
         match self {
             Points::Trajectories { steps, .. } => steps,
             _ => &[],
@@ -257,61 +266,50 @@ impl Points {
     }
 }
 
-/// Morris trajectories: each starts at a random point of the p-level grid
-/// (levels 0, 1/(p−1), …, 1 − Δ) and moves one factor (group) at a time by
-/// +Δ, in a random order: r (k + 1) points for k factors.
+/// Morris trajectories (see [`super::trajectories`]): r (k + 1) points for
+/// k factors. With `optimal_trajectories = M`, M candidates are drawn and
+/// the r with the largest spread are kept, in the order they were drawn.
 fn morris(
     levels: &[Levels],
     sampling: &Sampling,
     rng: &mut ChaCha8Rng,
-) -> (Vec<Vec<toml::Value>>, Vec<usize>) {
+) -> (Vec<Vec<toml::Value>>, Vec<MorrisStep>) {
     let (k, p) = (sampling.factors(), sampling.levels);
-    let step = sampling.morris_step();
-    let starts = (p / 2).max(1);
+    let r = sampling.trajectories as usize;
+    let drawn = if sampling.optimal_trajectories > 0 {
+        sampling.optimal_trajectories as usize
+    } else {
+        r
+    };
+    let candidates: Vec<Trajectory> = (0..drawn)
+        .map(|_| Trajectory::draw(&sampling.groups, k, p, rng))
+        .collect();
+    let chosen: Vec<usize> = if drawn > r {
+        let unit: Vec<Vec<Vec<f64>>> = candidates.iter().map(|t| t.unit(p)).collect();
+        trajectories::select(&unit, r)
+    } else {
+        (0..r).collect()
+    };
     let (mut points, mut steps) = (Vec::new(), Vec::new());
-    for _ in 0..sampling.trajectories {
-        let mut x: Vec<f64> = (0..levels.len())
-            .map(|_| f64::from(rng.random_range(0..starts)) / f64::from(p - 1))
-            .collect();
-        let mut order: Vec<usize> = (0..k).collect();
-        for i in (1..k).rev() {
-            order.swap(i, rng.random_range(0..=i));
+    for t in chosen.into_iter().map(|i| &candidates[i]) {
+        for x in t.unit(p) {
+            points.push(levels.iter().zip(&x).map(|(l, &u)| l.at(u)).collect());
         }
-        let at = |x: &[f64]| levels.iter().zip(x).map(|(l, &u)| l.at(u)).collect();
-        points.push(at(&x));
-        for factor in order {
-            steps.push(factor);
-            for (j, u) in x.iter_mut().enumerate() {
-                if sampling.groups[j] == factor {
-                    *u += step;
-                }
-            }
-            points.push(at(&x));
-        }
+        steps.extend_from_slice(&t.steps);
     }
     (points, steps)
 }
 
 /// Saltelli's scheme: N base samples of rows A and B, then A with column i
 /// from B for each i (and, for second-order indices, B with column i from A):
-/// N (D + 2) or N (2D + 2) points. The 2D columns of A and B are Latin
-/// hypercube samples (each column's N values fall one in each of N equal
-/// strata, independently shuffled), which lowers the variance of the
-/// estimates against plain random sampling.
+/// N (D + 2) or N (2D + 2) points. Row j of A and B is point j of a
+/// 2D-dimensional Owen-scrambled Sobol sequence (A its first D coordinates,
+/// B the last D, as in SALib), each dimension scrambled with a seed from the
+/// design stream.
 fn saltelli(levels: &[Levels], sampling: &Sampling, rng: &mut ChaCha8Rng) -> Vec<Vec<toml::Value>> {
-    let (d, n) = (levels.len(), sampling.samples as usize);
-    let columns: Vec<Vec<f64>> = (0..2 * d)
-        .map(|_| {
-            let mut strata: Vec<usize> = (0..n).collect();
-            for i in (1..n).rev() {
-                strata.swap(i, rng.random_range(0..=i));
-            }
-            strata
-                .iter()
-                .map(|&s| (s as f64 + rng.random::<f64>()) / n as f64)
-                .collect()
-        })
-        .collect();
+    let (d, n) = (levels.len(), sampling.samples);
+    let seeds: Vec<u32> = (0..2 * d).map(|_| rng.random::<u32>()).collect();
+    let sobol = SobolSequence::scrambled(2 * d, seeds);
     let mut points = Vec::new();
     let at = |x: &[f64]| {
         levels
@@ -321,7 +319,8 @@ fn saltelli(levels: &[Levels], sampling: &Sampling, rng: &mut ChaCha8Rng) -> Vec
             .collect::<Vec<_>>()
     };
     for j in 0..n {
-        let row: Vec<f64> = columns.iter().map(|c| c[j]).collect();
+        let index = u32::try_from(j).expect("validated: at most 2^32 base samples");
+        let row = sobol.point(index);
         let (a, b) = row.split_at(d);
         points.push(at(a));
         points.push(at(b));
@@ -519,49 +518,124 @@ mod tests {
     }
 
     #[test]
-    fn morris_trajectories_move_one_factor_at_a_time_by_delta() {
+    fn morris_trajectories_move_one_factor_at_a_time_by_delta_either_way() {
         let sampling = Sampling {
-            trajectories: 5,
+            trajectories: 20,
             levels: 4,
             groups: vec![0, 1, 1],
             ..Sampling::default()
         };
         let p = Points::new(Design::Morris, &unit(3), &sampling, 9);
-        assert_eq!(p.count(), 5 * 3); // r (k + 1) with k = 2 groups
-        for t in 0..5 {
+        assert_eq!(p.count(), 20 * 3); // r (k + 1) with k = 2 groups
+        let steps = p.morris_steps();
+        assert_eq!(steps.len(), 20 * 2);
+        for t in 0..20 {
             for step in 1..3 {
                 let (a, b) = (p.point(t * 3 + step - 1), p.point(t * 3 + step));
                 let moved: Vec<usize> =
                     (0..3).filter(|&j| as_f64(&a[j]) != as_f64(&b[j])).collect();
-                assert!(moved == vec![0] || moved == vec![1, 2], "{moved:?}");
+                let s = steps[t as usize * 2 + step as usize - 1];
+                assert_eq!(moved, if s.factor == 0 { vec![0] } else { vec![1, 2] });
+                let delta = if s.up { 2.0 / 3.0 } else { -2.0 / 3.0 };
                 for j in moved {
-                    assert!((as_f64(&b[j]) - as_f64(&a[j]) - 2.0 / 3.0).abs() < 1e-12);
+                    assert!((as_f64(&b[j]) - as_f64(&a[j]) - delta).abs() < 1e-12);
                 }
             }
+        }
+        assert!(steps.iter().any(|s| s.up) && steps.iter().any(|s| !s.up));
+    }
+
+    #[test]
+    fn optimal_trajectories_are_chosen_among_the_candidates() {
+        let sampling = |optimal| Sampling {
+            trajectories: 6,
+            levels: 4,
+            groups: vec![0, 1, 2],
+            optimal_trajectories: optimal,
+            ..Sampling::default()
+        };
+        let all = Points::new(Design::Morris, &unit(3), &sampling(0), 4);
+        let candidates = Points::new(
+            Design::Morris,
+            &unit(3),
+            &Sampling {
+                trajectories: 30,
+                ..sampling(0)
+            },
+            4,
+        );
+        let chosen = Points::new(Design::Morris, &unit(3), &sampling(30), 4);
+        assert_eq!(chosen.count(), 6 * 4);
+        assert_ne!(chosen, all);
+        // Every chosen trajectory is one of the 30 candidates, in their order.
+        let trajectory = |p: &Points, t: u64| -> Vec<Vec<toml::Value>> {
+            (0..4).map(|s| p.point(t * 4 + s)).collect()
+        };
+        let mut last = None;
+        for t in 0..6 {
+            let found = (0..30)
+                .find(|&c| trajectory(&candidates, c) == trajectory(&chosen, t))
+                .expect("a candidate");
+            assert!(last.is_none_or(|l| l < found));
+            last = Some(found);
         }
     }
 
     #[test]
     fn saltelli_blocks_have_the_documented_size_and_structure() {
         let sampling = Sampling {
-            samples: 7,
+            samples: 8,
             second_order: true,
             ..Sampling::default()
         };
         let p = Points::new(Design::Sobol, &unit(3), &sampling, 2);
-        assert_eq!(p.count(), 7 * (2 * 3 + 2));
-        let (a, b, ab1) = (p.point(0), p.point(1), p.point(2 + 1));
-        assert_eq!(
-            (ab1[0].clone(), ab1[1].clone(), ab1[2].clone()),
-            (a[0].clone(), b[1].clone(), a[2].clone())
-        );
+        assert_eq!(p.count(), 8 * (2 * 3 + 2));
+        for j in 0..8 {
+            let block = j * 8;
+            let (a, b) = (p.point(block), p.point(block + 1));
+            for i in 0..3 {
+                let (ab, ba) = (p.point(block + 2 + i), p.point(block + 5 + i));
+                for c in 0..3 {
+                    let (from_b, from_a) = if c == i as usize { (&b, &a) } else { (&a, &b) };
+                    assert_eq!(ab[c], from_b[c]);
+                    assert_eq!(ba[c], from_a[c]);
+                }
+            }
+        }
         let without = Sampling {
-            samples: 7,
+            samples: 8,
             ..Sampling::default()
         };
         assert_eq!(
             Points::new(Design::Sobol, &unit(3), &without, 2).count(),
-            7 * (3 + 2)
+            8 * (3 + 2)
         );
+    }
+
+    /// The 2D columns of A and B come from one scrambled Sobol sequence:
+    /// each puts one of its N = 2^m values in each of N equal intervals, and
+    /// so does the first half (N/2 values in N/2 intervals).
+    #[test]
+    fn saltelli_base_samples_are_stratified_in_every_column() {
+        let n = 64u64;
+        let sampling = Sampling {
+            samples: n,
+            ..Sampling::default()
+        };
+        let p = Points::new(Design::Sobol, &unit(3), &sampling, 11);
+        for half in [n, n / 2] {
+            for row in 0..2 {
+                for c in 0..3 {
+                    let mut seen = vec![false; half as usize];
+                    for j in 0..half {
+                        let u = as_f64(&p.point(j * 5 + row)[c]);
+                        let cell = (u * half as f64) as usize;
+                        assert!(!seen[cell], "row {row}, column {c}, {half} samples");
+                        seen[cell] = true;
+                    }
+                }
+            }
+        }
+        assert_ne!(p, Points::new(Design::Sobol, &unit(3), &sampling, 12));
     }
 }

@@ -2,7 +2,9 @@
 
 pub mod design;
 pub mod plan;
+pub mod sobol_sequence;
 pub mod summary;
+pub mod trajectories;
 
 pub use design::{Design, Levels};
 pub use plan::{DEFAULT_MAX_RUNS, Parameter, SweepPlan};

@@ -4,10 +4,12 @@
 use crate::config::raw::{RawConfig, RawDesign, RawParameter, RawScale};
 use crate::config::validate::{RESERVED_COLUMNS, validate};
 use crate::config::{ConfigError, LoadedConfig, invalid, overrides};
-use crate::engine::seed::design_seed;
+use crate::engine::seed::{common_seed, design_seed, run_seed};
 use crate::model::Scenario;
 
 use super::design::{Design, Levels, Points, Sampling, label};
+use super::sobol_sequence::MAX_DIMENSIONS;
+use super::trajectories::{MAX_CANDIDATES, MorrisStep};
 
 /// Largest number of runs a sweep may have unless `--max-runs` says otherwise.
 pub const DEFAULT_MAX_RUNS: u64 = 10_000_000;
@@ -40,6 +42,11 @@ pub struct SweepPlan {
     /// Replicates per design point.
     pub replications: u64,
     pub seed: u64,
+    /// Common random numbers: replicate r of every point runs with the same
+    /// seed, so that points are compared on the same environments.
+    pub common_random_numbers: bool,
+    /// What was adjusted rather than refused (one line each, naming the key).
+    pub warnings: Vec<String>,
 }
 
 impl SweepPlan {
@@ -76,7 +83,7 @@ impl SweepPlan {
             ));
         }
         // Which size keys go with which design.
-        let keys: [(&str, bool, &[Design]); 5] = [
+        let keys: [(&str, bool, &[Design]); 6] = [
             (
                 "points",
                 sweep.points.is_some(),
@@ -88,6 +95,11 @@ impl SweepPlan {
                 &[Design::Morris],
             ),
             ("levels", sweep.levels.is_some(), &[Design::Morris]),
+            (
+                "optimal_trajectories",
+                sweep.optimal_trajectories.is_some(),
+                &[Design::Morris],
+            ),
             ("samples", sweep.samples.is_some(), &[Design::Sobol]),
             (
                 "second_order",
@@ -113,8 +125,10 @@ impl SweepPlan {
             levels: sweep.levels.unwrap_or(4),
             samples: sweep.samples.unwrap_or(0),
             second_order: sweep.second_order.unwrap_or(false),
+            optimal_trajectories: sweep.optimal_trajectories.unwrap_or(0),
             ..Sampling::default()
         };
+        let mut warnings = Vec::new();
         if design == Design::Morris {
             if sampling.trajectories < 2 {
                 return Err(fail(
@@ -132,11 +146,37 @@ impl SweepPlan {
                 ));
             }
         }
+        if design == Design::Morris
+            && let Some(m) = sweep.optimal_trajectories
+            && (m <= sampling.trajectories || m > MAX_CANDIDATES)
+        {
+            return Err(fail(
+                "sweep.optimal_trajectories",
+                format!(
+                    "is the number of candidate trajectories to choose the {} from: it must be more than `trajectories` and at most {MAX_CANDIDATES} (got {m}; 10 times `trajectories` is usual)",
+                    sampling.trajectories
+                ),
+            ));
+        }
         if design == Design::Sobol && sampling.samples < 2 {
             return Err(fail(
                 "sweep.samples",
                 "the sobol design needs `samples`, the number of base samples N, at least 2 (hundreds are usual)".into(),
             ));
+        }
+        if design == Design::Sobol && sampling.samples > 1 << 32 {
+            return Err(fail(
+                "sweep.samples",
+                format!("must be at most 2^32 (got {})", sampling.samples),
+            ));
+        }
+        if design == Design::Sobol && !sampling.samples.is_power_of_two() {
+            let rounded = sampling.samples.next_power_of_two();
+            warnings.push(format!(
+                "sweep.samples = {} is not a power of two; using {rounded} base samples, the next one (a Sobol sequence is balanced at powers of two)",
+                sampling.samples
+            ));
+            sampling.samples = rounded;
         }
         let count = match (matches!(design, Design::Random | Design::Lhs), sweep.points) {
             (true, Some(0)) | (true, None) => {
@@ -223,6 +263,16 @@ impl SweepPlan {
                 format!("the {} design needs at least one parameter", design.name()),
             ));
         }
+        if design == Design::Sobol && 2 * parameters.len() > MAX_DIMENSIONS {
+            return Err(fail(
+                "sweep.parameters",
+                format!(
+                    "the sobol design takes at most {} parameters (got {}): its base samples need two Sobol dimensions per parameter and detente has direction numbers for {MAX_DIMENSIONS}; fix some parameters or use design = \"morris\" to screen them first",
+                    MAX_DIMENSIONS / 2,
+                    parameters.len()
+                ),
+            ));
+        }
         let points = Points::new(design, &levels, &sampling, design_seed(seed));
         Ok(SweepPlan {
             file: file.to_string(),
@@ -236,12 +286,25 @@ impl SweepPlan {
             group_names,
             replications,
             seed,
+            common_random_numbers: sweep.common_random_numbers.unwrap_or(false),
+            warnings,
         })
     }
 
-    /// Morris: the factor (index into `group_names`) moved at each step.
-    pub fn morris_steps(&self) -> &[usize] {
+    /// Morris: the factor (index into `group_names`) moved at each step, and
+    /// whether up.
+    pub fn morris_steps(&self) -> &[MorrisStep] {
         self.points.morris_steps()
+    }
+
+    /// The seed of a run: from (master seed, point, replicate), or with
+    /// common random numbers from (master seed, replicate) alone.
+    pub fn run_seed(&self, point: u64, replicate: u64) -> u64 {
+        if self.common_random_numbers {
+            common_seed(self.seed, replicate)
+        } else {
+            run_seed(self.seed, point, replicate)
+        }
     }
 
     pub fn point_count(&self) -> u64 {
