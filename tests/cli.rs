@@ -710,3 +710,9 @@ fn replay_with_replications_is_refused() {
     assert!(one_line_error(&output).contains("--replay"));
     assert_empty_dir(tmp.path());
 }
+
+#[path = "cli/robust_config.rs"]
+mod robust_config;
+
+#[path = "cli/fuzz_config.rs"]
+mod fuzz_config;

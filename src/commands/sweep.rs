@@ -126,12 +126,12 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
             "--replications must be at least 1 (got 0)".into(),
         ));
     }
-    let plan = SweepPlan::new(&loaded, &file, options.seed, options.replications)?;
+    let max_runs = options.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
+    let plan = SweepPlan::new(&loaded, &file, options.seed, options.replications, max_runs)?;
     let threads = options.threads.unwrap_or_else(default_threads);
     if threads == 0 {
         return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
     }
-    let max_runs = options.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
     let points = plan.point_count();
     if plan.run_count() > u128::from(max_runs) {
         return Err(Error::Usage(format!(

@@ -6,6 +6,7 @@ pub mod overrides;
 pub mod raw;
 pub mod validate;
 
+use std::io::Read;
 use std::path::Path;
 
 pub use error::{ConfigError, Location};
@@ -38,6 +39,10 @@ impl LoadedConfig {
         }
     }
 }
+
+/// Largest config file read: a config is kilobytes; this stops a path such
+/// as `/dev/zero` from being read until memory runs out.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
 
 /// How many `extends` a config may chain.
 const MAX_EXTENDS: usize = 8;
@@ -123,7 +128,20 @@ struct Source {
 
 fn read(path: &Path) -> Result<Source, ConfigError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+    let read = || -> std::io::Result<String> {
+        let mut text = String::new();
+        std::fs::File::open(path)?
+            .take(MAX_CONFIG_BYTES + 1)
+            .read_to_string(&mut text)?;
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(std::io::Error::other(format!(
+                "larger than {} MiB; is it a config file?",
+                MAX_CONFIG_BYTES >> 20
+            )));
+        }
+        Ok(text)
+    };
+    let text = read().map_err(|error| ConfigError::Read {
         file: file.clone(),
         error,
     })?;

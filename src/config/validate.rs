@@ -186,7 +186,8 @@ fn issues(c: &Checker, raw: &IndexMap<String, RawIssue>) -> Result<Vec<Issue>, C
                         format!("must be >= min ({min}) (got {max})"),
                     ));
                 }
-                if max - min >= 1_000_000 {
+                // In i128: the span of two i64s can overflow an i64.
+                if i128::from(*max) - i128::from(*min) >= 1_000_000 {
                     return Err(c.fail(
                         format!("{key}.max"),
                         "gives more than 1,000,000 values; narrow the range",

@@ -69,6 +69,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         &dir.join("config.toml").display().to_string(),
         Some(manifest.seed),
         Some(manifest.design.replications),
+        u64::MAX,
     )?;
     let summary = Table::read(&dir.join("summary.csv"))?;
     if summary.rows.len() as u64 != plan.point_count() {
