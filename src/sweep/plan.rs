@@ -180,14 +180,14 @@ impl SweepPlan {
                 .find(|(_, (other, _, _))| overlaps(&path, other))
             {
                 let what = if *other == path {
-                    format!("`{path}` again")
+                    format!("`{path}` is already swept by")
                 } else {
-                    format!("`{path}`, which overlaps `{other}`")
+                    format!("`{path}` overlaps `{other}` of")
                 };
                 return Err(fail(
                     &format!("{key}.path"),
                     format!(
-                        "sweeps {what}, already swept by sweep.parameters[{j}] (`{other_name}`), so parameter `{name}` would override `{other_name}` at every point; sweep each path once, listing all its values in one parameter"
+                        "{what} sweep.parameters[{j}] (`{other_name}`), so `{name}` would override `{other_name}` at every point; sweep each path once"
                     ),
                 ));
             }
@@ -229,7 +229,7 @@ impl SweepPlan {
                 return Err(fail(
                     "sweep.parameters",
                     format!(
-                        "the zip design needs lists of equal length: {}",
+                        "must be lists of equal length for the zip design: {}",
                         listed.join(", ")
                     ),
                 ));
@@ -239,7 +239,10 @@ impl SweepPlan {
         if matches!(design, Design::Morris | Design::Sobol) && parameters.is_empty() {
             return Err(fail(
                 "sweep.parameters",
-                format!("the {} design needs at least one parameter", design.name()),
+                format!(
+                    "must list at least one parameter for the {} design",
+                    design.name()
+                ),
             ));
         }
         let counts: Vec<u64> = parameters
