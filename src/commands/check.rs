@@ -5,8 +5,8 @@ use std::path::Path;
 
 use crate::config;
 use crate::error::Error;
-use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
 use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
+use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
 
 /// Validates the config — its `[sweep]` table and every design point too,
 /// exactly as `detente sweep` would with its default `--max-runs` — and

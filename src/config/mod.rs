@@ -242,9 +242,9 @@ fn parse_message(
     if message.starts_with("duplicate key") {
         let path = offset.and_then(|o| locate::duplicate_at(text, o));
         let message = match &path {
-            Some(path) => format!(
-                "duplicate key: `{path}` is given twice (here and above); keep one of them"
-            ),
+            Some(path) => {
+                format!("duplicate key: `{path}` is given twice (here and above); keep one of them")
+            }
             None => format!("{message}; keep one of them"),
         };
         return (path, message);

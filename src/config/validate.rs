@@ -579,7 +579,7 @@ fn environment(c: &Checker, raw: &RawConfig) -> Result<Environment, ConfigError>
         years, oil.years_per_round
     );
     let sd = oil.volatility * years.sqrt();
-    if !(sd <= MAX_LOG_PRICE_SD) {
+    if sd > MAX_LOG_PRICE_SD {
         return Err(c.fail(
             format!("{key}.volatility"),
             format!(
@@ -589,7 +589,7 @@ fn environment(c: &Checker, raw: &RawConfig) -> Result<Environment, ConfigError>
         ));
     }
     let drift = oil.drift.abs() * years;
-    if !(drift <= MAX_LOG_PRICE_DRIFT) {
+    if drift > MAX_LOG_PRICE_DRIFT {
         return Err(c.fail(
             format!("{key}.drift"),
             format!(

@@ -252,9 +252,8 @@ impl SweepPlan {
         let point_count = design_size(design, &counts, parameters.len(), &sampling);
         let runs = point_count.saturating_mul(u128::from(replications));
         if runs > u128::from(max_runs) {
-            let many = |n: u128, one: &str, more: &str| {
-                format!("{n} {}", if n == 1 { one } else { more })
-            };
+            let many =
+                |n: u128, one: &str, more: &str| format!("{n} {}", if n == 1 { one } else { more });
             return Err(fail(
                 "sweep",
                 format!(
@@ -442,8 +441,9 @@ fn design_size(design: Design, counts: &[u64], parameters: usize, sampling: &Sam
             .unwrap_or(u128::MAX),
         Design::Zip => counts.first().map_or(1, |&c| u128::from(c)),
         Design::Random | Design::Lhs => u128::from(sampling.points),
-        Design::Morris => u128::from(sampling.trajectories)
-            .saturating_mul(sampling.factors() as u128 + 1),
+        Design::Morris => {
+            u128::from(sampling.trajectories).saturating_mul(sampling.factors() as u128 + 1)
+        }
         Design::Sobol => {
             let per_sample = if sampling.second_order {
                 2 * d + 2
@@ -500,7 +500,10 @@ fn parameter(
     let name = raw.name.clone().unwrap_or_else(|| path.clone());
     let shape = match (&raw.values, raw.from, raw.to) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err(("values", "give either `values` or `from`/`to`, not both".into()));
+            return Err((
+                "values",
+                "give either `values` or `from`/`to`, not both".into(),
+            ));
         }
         (Some(values), None, None) => {
             if values.is_empty() {

@@ -5,7 +5,8 @@
 //! random bytes) and of structure (extra `[sweep]` tables and parameters),
 //! go through what `detente check` does — load, validate, build the sweep
 //! plan, validate every design point, describe the scenario — which must
-//! never panic and must fail, if at all, with exactly one line.
+//! never panic and must fail, if at all, with exactly one line; a config
+//! that passes is run once and must give finite utilities in [0, 1].
 //!
 //! `cargo test --test cli fuzz` runs a bounded number of cases;
 //! `DETENTE_FUZZ_SECONDS=3600 cargo test --test cli fuzz_config_loader_for_a_while
@@ -226,17 +227,39 @@ const PATHS: &[&str] = &[
 #[derive(Debug, Clone)]
 enum Mutation {
     /// The value of a `key = value` line replaced.
-    ReplaceValue { line: usize, value: usize },
-    DeleteLine { line: usize },
-    DuplicateLine { line: usize },
-    SwapLines { a: usize, b: usize },
+    ReplaceValue {
+        line: usize,
+        value: usize,
+    },
+    DeleteLine {
+        line: usize,
+    },
+    DuplicateLine {
+        line: usize,
+    },
+    SwapLines {
+        a: usize,
+        b: usize,
+    },
     /// The key of a `key = value` line (or a table header) renamed.
-    RenameKey { line: usize, key: usize },
+    RenameKey {
+        line: usize,
+        key: usize,
+    },
     /// `key = value` added before a line.
-    InsertLine { line: usize, key: usize, value: usize },
+    InsertLine {
+        line: usize,
+        key: usize,
+        value: usize,
+    },
     /// The text cut at a byte.
-    Truncate { at: usize },
-    InsertBytes { at: usize, bytes: Vec<u8> },
+    Truncate {
+        at: usize,
+    },
+    InsertBytes {
+        at: usize,
+        bytes: Vec<u8>,
+    },
     /// A `[sweep]` table appended (replacing the header of any other).
     AppendSweep {
         design: usize,
@@ -290,7 +313,12 @@ fn case() -> impl Strategy<Value = Case> {
     (
         0..SEEDS.len(),
         any::<bool>(),
-        prop::collection::vec(mutation(), 1..7),
+        // Half the cases change one thing, so many stay valid and reach
+        // the sweep plan and the model; the rest change several.
+        prop_oneof![
+            prop::collection::vec(mutation(), 1..2),
+            prop::collection::vec(mutation(), 2..8),
+        ],
     )
         .prop_map(|(seed, in_parent, mutations)| Case {
             seed,
@@ -301,15 +329,6 @@ fn case() -> impl Strategy<Value = Case> {
 
 fn pick<'a>(list: &[&'a str], i: usize) -> &'a str {
     list[i % list.len()]
-}
-
-/// The byte offset of `at` (modulo the length) moved back to a char boundary.
-fn boundary(text: &str, at: usize) -> usize {
-    let mut at = at % (text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 fn apply(text: &str, m: &Mutation) -> Vec<u8> {
@@ -374,7 +393,8 @@ fn apply(text: &str, m: &Mutation) -> Vec<u8> {
             );
         }
         Mutation::Truncate { at } => {
-            return text[..boundary(text, *at)].as_bytes().to_vec();
+            // At any byte: a cut inside a character is invalid UTF-8.
+            return text.as_bytes()[..at % (text.len() + 1)].to_vec();
         }
         Mutation::InsertBytes { at, bytes } => {
             let at = at % (text.len() + 1);
@@ -413,10 +433,7 @@ fn apply(text: &str, m: &Mutation) -> Vec<u8> {
                 "replications",
             ];
             lines.push("[sweep]".into());
-            lines.push(format!(
-                "design = \"{}\"",
-                designs[design % designs.len()]
-            ));
+            lines.push(format!("design = \"{}\"", designs[design % designs.len()]));
             lines.push(format!(
                 "{} = {}",
                 sizes[size_key % sizes.len()],
@@ -520,8 +537,8 @@ impl Workspace {
     }
 
     /// Writes the case's mutated file, exercises the loader on the seed and
-    /// puts the file back; returns the mutated bytes and any error line.
-    fn run(&self, case: &Case) -> Result<Vec<u8>, String> {
+    /// puts the file back; returns whether the config passed.
+    fn run(&self, case: &Case) -> Result<bool, String> {
         let target = self.target(case);
         let (name, original) = &self.seeds[target];
         let mut bytes = original.clone().into_bytes();
@@ -532,24 +549,48 @@ impl Workspace {
         fs::write(&path, &bytes).unwrap();
         let outcome = exercise(&self.root.join(self.seeds[case.seed].0));
         fs::write(&path, original).unwrap();
-        outcome.map(|()| bytes)
+        outcome
     }
 }
 
-/// What `detente check` does, in process; errors must be one line.
-fn exercise(config: &Path) -> Result<(), String> {
+/// Largest package space a fuzzed scenario is also run on.
+const MAX_RUN_PACKAGES: u128 = 100_000;
+
+/// What `detente check` does, in process; errors must be one line. A config
+/// that passes is also run once: validated values must give finite results.
+/// Returns whether the config passed.
+fn exercise(config: &Path) -> Result<bool, String> {
     let result = detente::commands::check::check_within(config, MAX_RUNS);
     match result {
         Ok(summary) => {
             assert!(!summary.is_empty());
-            Ok(())
+            let scenario = detente::config::load(config)
+                .expect("check passed, so the config loads")
+                .scenario;
+            if scenario.space_size() > MAX_RUN_PACKAGES {
+                return Ok(true);
+            }
+            let model = detente::model::Model::new(scenario);
+            let r = model.simulate(7, &mut detente::model::Scratch::default(), None);
+            let finite = [
+                r.threat,
+                r.oil_price_final,
+                r.oil_price_mean,
+                r.leverage_final,
+            ];
+            if !finite.iter().all(|x| x.is_finite())
+                || !r.utilities.iter().all(|u| (0.0..=1.0).contains(u))
+            {
+                return Err(format!("a valid config gave a non-finite result: {r:?}"));
+            }
+            Ok(true)
         }
         Err(e) => {
             let message = e.to_string();
             if message.trim().is_empty() || message.contains(['\n', '\r']) {
                 return Err(format!("the error is not one line: {message:?}"));
             }
-            Ok(())
+            Ok(false)
         }
     }
 }
@@ -559,7 +600,7 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|c| c.parse().ok())
-        .unwrap_or(300)
+        .unwrap_or(400)
 }
 
 proptest! {
@@ -597,7 +638,8 @@ fn fuzz_config_loader_for_a_while() {
     });
     let strategy = case();
     let start = Instant::now();
-    let (mut executions, mut failures, mut last_report) = (0u64, 0u64, Instant::now());
+    let (mut executions, mut passed, mut failures) = (0u64, 0u64, 0u64);
+    let mut last_report = Instant::now();
     while start.elapsed() < Duration::from_secs(seconds) {
         let case = strategy
             .new_tree(&mut runner)
@@ -606,7 +648,10 @@ fn fuzz_config_loader_for_a_while() {
         executions += 1;
         let outcome = catch_unwind(AssertUnwindSafe(|| workspace.run(&case)));
         let failure = match outcome {
-            Ok(Ok(_)) => None,
+            Ok(Ok(valid)) => {
+                passed += u64::from(valid);
+                None
+            }
             Ok(Err(e)) => Some(e),
             Err(panic) => Some(format!(
                 "panic: {}",
@@ -631,13 +676,13 @@ fn fuzz_config_loader_for_a_while() {
         if last_report.elapsed() >= Duration::from_secs(60) {
             last_report = Instant::now();
             println!(
-                "fuzz: {executions} executions, {failures} failures, {:.0} s",
+                "fuzz: {executions} executions ({passed} valid configs), {failures} failures, {:.0} s",
                 start.elapsed().as_secs_f64()
             );
         }
     }
     println!(
-        "fuzz: done: {executions} executions in {:.0} s, {failures} failures",
+        "fuzz: done: {executions} executions ({passed} valid configs) in {:.0} s, {failures} failures",
         start.elapsed().as_secs_f64()
     );
     assert_eq!(failures, 0, "see the failures saved in {}", out.display());

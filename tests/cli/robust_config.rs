@@ -14,7 +14,9 @@ fn write_config(dir: &Path, name: &str, text: &str) -> PathBuf {
 /// The baseline with its `[sweep]` table replaced by `sweep`.
 fn baseline_with_sweep(sweep: &str) -> String {
     let text = baseline_text();
-    let at = text.find("\n[sweep]").expect("the baseline has a [sweep] table");
+    let at = text
+        .find("\n[sweep]")
+        .expect("the baseline has a [sweep] table");
     format!("{}\n{sweep}", &text[..at])
 }
 
@@ -164,7 +166,11 @@ fn huge_oil_price_is_refused_instead_of_giving_nan_utilities() {
     let config = bad_config("initial = 70.0 ", "initial = 1e308 ");
     assert_rejected(
         &config,
-        &["environment.oil_price.initial", "must be <= 1000000", "1e308"],
+        &[
+            "environment.oil_price.initial",
+            "must be <= 1000000",
+            "1e308",
+        ],
     );
 }
 
@@ -176,7 +182,11 @@ fn huge_weights_are_refused_instead_of_normalising_to_zeros() {
     );
     assert_rejected(
         &config,
-        &["agents.russia.weights.security", "must be <= 1000000", "1e308"],
+        &[
+            "agents.russia.weights.security",
+            "must be <= 1000000",
+            "1e308",
+        ],
     );
 }
 
@@ -218,11 +228,18 @@ fn package_space_beyond_u128_is_refused_without_panic() {
     let issues: String = (0..8)
         .map(|i| format!("[issues.wide{i}]\nkind = \"integer\"\nmin = 0\nmax = 999999\n\n"))
         .collect();
-    text = text.replacen("[issues.interceptors]", &format!("{issues}[issues.interceptors]"), 1);
+    text = text.replacen(
+        "[issues.interceptors]",
+        &format!("{issues}[issues.interceptors]"),
+        1,
+    );
     let dir = TempDir::new().unwrap();
     let config = write_config(dir.path(), "wide", &text);
     let error = error_of(&["check"], &config);
-    assert!(error.contains("issues span more than 2^128 packages"), "{error}");
+    assert!(
+        error.contains("issues span more than 2^128 packages"),
+        "{error}"
+    );
     assert!(error.contains("at most 20000000"), "{error}");
 }
 
