@@ -28,6 +28,11 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
+    /// The file, and the place in it, that sets a dotted key.
+    pub fn place(&self, key: &str) -> (String, Option<Location>) {
+        relocate(&self.sources, Some(key))
+    }
+
     /// An error about the value at a dotted key, located in the file that sets it.
     pub fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
         let (file, location) = relocate(&self.sources, Some(key));

@@ -576,7 +576,8 @@ fn environment(c: &Checker, raw: &RawConfig) -> Result<Environment, ConfigError>
     let years = oil.years_per_round * f64::from(rounds);
     let horizon = format!(
         "over {} years (years_per_round {} x protocol.deadline_rounds {rounds})",
-        years, oil.years_per_round
+        rounded(years),
+        oil.years_per_round
     );
     let sd = oil.volatility * years.sqrt();
     if sd > MAX_LOG_PRICE_SD {

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::config::raw::{RawConfig, RawDesign, RawParameter, RawScale};
 use crate::config::validate::{RESERVED_COLUMNS, validate};
-use crate::config::{ConfigError, LoadedConfig, invalid, overrides};
+use crate::config::{ConfigError, LoadedConfig, Location, locate, overrides};
 use crate::engine::seed::design_seed;
 use crate::model::Scenario;
 
@@ -42,6 +42,9 @@ pub struct SweepPlan {
     /// Replicates per design point.
     pub replications: u64,
     pub seed: u64,
+    /// Where each parameter's values are written, then the `[sweep]` table:
+    /// errors at a design point point there.
+    places: Vec<(String, Option<Location>)>,
 }
 
 impl SweepPlan {
@@ -279,6 +282,20 @@ impl SweepPlan {
         let levels: Vec<Levels> = parameters.iter().map(|p| p.levels.clone()).collect();
         let points = Points::new(design, &levels, &sampling, design_seed(seed));
         debug_assert_eq!(u128::from(points.count()), point_count);
+        let mut places: Vec<(String, Option<Location>)> = sweep
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let field = if raw.values.is_some() {
+                    "values"
+                } else {
+                    "from"
+                };
+                loaded.place(&format!("sweep.parameters[{i}].{field}"))
+            })
+            .collect();
+        places.push(loaded.place("sweep"));
         Ok(SweepPlan {
             file: file.to_string(),
             text: loaded.text.clone(),
@@ -291,6 +308,7 @@ impl SweepPlan {
             group_names,
             replications,
             seed,
+            places,
         })
     }
 
@@ -348,26 +366,42 @@ impl SweepPlan {
                 .collect();
             format!("design point {point} ({})", assignment.join(", "))
         };
-        let raw: RawConfig = toml::Value::Table(doc)
-            .try_into()
-            .map_err(|e: toml::de::Error| {
-                invalid(
-                    &self.file,
-                    None,
-                    &at(),
-                    format!(
-                        "is not a valid config: {}",
-                        crate::config::locate::with_suggestion(e.message().trim())
-                    ),
-                )
-            })?;
+        // The place of the parameter that sets (or holds) the bad key.
+        let fail = |key: Option<&str>, message: String| {
+            let (file, location) = key
+                .and_then(|key| self.parameters.iter().position(|p| overlaps(&p.path, key)))
+                .map_or_else(
+                    || self.places[self.parameters.len()].clone(),
+                    |i| self.places[i].clone(),
+                );
+            ConfigError::Invalid {
+                file,
+                key: at(),
+                location,
+                message,
+            }
+        };
+        let raw: RawConfig = match toml::Value::Table(doc.clone()).try_into() {
+            Ok(raw) => raw,
+            Err(e) => {
+                // A value of the wrong type: find its key through the text.
+                let text = toml::to_string(&doc).expect("a table serialises");
+                let key = toml::from_str::<RawConfig>(&text)
+                    .err()
+                    .and_then(|e| e.span())
+                    .and_then(|span| locate::path_at(&text, span.start));
+                let message = locate::with_suggestion(e.message().trim());
+                let message = match &key {
+                    Some(key) => format!("is not a valid config: {key}: {message}"),
+                    None => format!("is not a valid config: {message}"),
+                };
+                return Err(fail(key.as_deref(), message));
+            }
+        };
         validate(&raw, &self.file, None).map_err(|e| match e {
-            ConfigError::Invalid { key, message, .. } => invalid(
-                &self.file,
-                None,
-                &at(),
-                format!("is invalid: {key} {message}"),
-            ),
+            ConfigError::Invalid { key, message, .. } => {
+                fail(Some(&key), format!("is invalid: {key} {message}"))
+            }
             other => other,
         })
     }

@@ -148,6 +148,23 @@ fn check_refuses_an_invalid_design_point_as_sweep_does() {
 }
 
 #[test]
+fn wrong_type_at_a_design_point_names_the_key_and_the_values_line() {
+    let dir = TempDir::new().unwrap();
+    let text = baseline_with_sweep(
+        "[sweep]\n\n[[sweep.parameters]]\npath = \"agents.us.reservation\"\nvalues = [0.5, \"high\"]\n",
+    );
+    let config = write_config(dir.path(), "typed", &text);
+    assert_check_and_sweep_refuse(
+        &config,
+        nth_line(&text, "values = [0.5, \"high\"]", 0),
+        &[
+            "design point 1",
+            "agents.us.reservation: invalid type: string \"high\", expected f64",
+        ],
+    );
+}
+
+#[test]
 fn check_refuses_sweep_keys_of_another_design() {
     let text = baseline_text().replacen("design = \"grid\"", "design = \"grid\"\npoints = 5", 1);
     let dir = TempDir::new().unwrap();
