@@ -204,7 +204,7 @@ impl SweepPlan {
                 (Some(_), _) => {
                     return Err(fail(
                         &format!("sweep.parameters[{i}].group"),
-                        "applies to the morris design only".into(),
+                        "is set, but `group` applies to the morris design only; remove it or use design = \"morris\"".into(),
                     ));
                 }
                 (None, _) => parameters[i].1.clone(),
