@@ -20,19 +20,39 @@ pub fn location(text: &str, offset: usize) -> Location {
 /// dotted path such as `agents.russia.weights.security`; a part such as
 /// `parameters[2]` is the third table of an array of tables.
 pub fn find(text: &str, path: &str) -> Option<Location> {
+    lookup(text, path, false)
+}
+
+/// Location of the value at a dotted path, only if every key of it exists.
+pub fn find_exact(text: &str, path: &str) -> Option<Location> {
+    lookup(text, path, true)
+}
+
+fn lookup(text: &str, path: &str, exact: bool) -> Option<Location> {
     let root = DeTable::parse(text).ok()?;
     let mut table = root.get_ref();
     let mut found = None;
     let parts: Vec<&str> = path.split('.').collect();
     for (depth, part) in parts.iter().enumerate() {
         let (name, index) = indexed(part);
-        let (key, mut value) = table.iter().find(|(k, _)| k.get_ref() == name)?;
+        let Some((key, mut value)) = table.iter().find(|(k, _)| k.get_ref() == name) else {
+            if exact {
+                return None;
+            }
+            break;
+        };
         let mut start = key.span().start;
         if let Some(i) = index {
             let DeValue::Array(items) = value.get_ref() else {
                 break;
             };
-            value = items.get(i)?;
+            let Some(item) = items.get(i) else {
+                if exact {
+                    return None;
+                }
+                break;
+            };
+            value = item;
             // An item of `[[name]]` tables has no span of its own; its
             // first key stands for it.
             start = match value.get_ref() {
@@ -243,7 +263,10 @@ mod tests {
         assert_eq!((l.line, l.column), (9, 8));
         assert_eq!(find(SWEEP, "sweep.parameters[0].path").unwrap().line, 5);
         assert_eq!(find(SWEEP, "sweep.parameters[1]").unwrap().line, 7);
-        assert!(find(SWEEP, "sweep.parameters[2].path").is_none());
+        assert!(find_exact(SWEEP, "sweep.parameters[2].path").is_none());
+        // An absent key is placed at the deepest table that exists.
+        assert_eq!(find(SWEEP, "sweep.parameters[0].name").unwrap().line, 4);
+        assert!(find_exact(SWEEP, "sweep.parameters[0].name").is_none());
     }
 
     #[test]

@@ -209,14 +209,19 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-/// The file (and place) that sets a dotted key: the first of the chain that has it.
+/// The file (and place) that sets a dotted key: the first of the chain that
+/// has it, else the first that has the deepest table on its way.
 fn relocate(sources: &[Source], key: Option<&str>) -> (String, Option<Location>) {
-    key.and_then(|key| {
-        sources
-            .iter()
-            .find_map(|s| locate::find(&s.text, key).map(|l| (s.file.clone(), Some(l))))
-    })
-    .unwrap_or_else(|| (sources[0].file.clone(), None))
+    let in_any = |find: fn(&str, &str) -> Option<Location>| {
+        key.and_then(|key| {
+            sources
+                .iter()
+                .find_map(|s| find(&s.text, key).map(|l| (s.file.clone(), Some(l))))
+        })
+    };
+    in_any(locate::find_exact)
+        .or_else(|| in_any(locate::find))
+        .unwrap_or_else(|| (sources[0].file.clone(), None))
 }
 
 /// Parses and validates config text; `file` names it in messages.
