@@ -160,15 +160,15 @@ impl SweepPlan {
 
         // Stage one of the parameters: shapes and sizes, nothing built yet,
         // so a huge design is refused before it allocates.
-        let mut parameters: Vec<(String, String, Shape)> = Vec::new();
+        let mut parameters: Vec<Draft> = Vec::new();
         for (i, raw) in sweep.parameters.iter().enumerate() {
             let key = format!("sweep.parameters[{i}]");
-            let (path, name, shape) = parameter(&base, raw, sampled)
-                .map_err(|(field, m)| fail(&format!("{key}.{field}"), m))?;
+            let Draft { path, name, shape } = parameter(&base, raw, sampled)
+                .map_err(|e| fail(&format!("{key}.{}", e.field), e.message))?;
             let taken = RESERVED_COLUMNS.contains(&name.as_str())
                 || name.starts_with("utility_")
                 || loaded.scenario.issues.iter().any(|x| x.name == name)
-                || parameters.iter().any(|p| p.1 == name);
+                || parameters.iter().any(|p| p.name == name);
             if taken {
                 return Err(fail(
                     &format!("{key}.name"),
@@ -177,11 +177,12 @@ impl SweepPlan {
                     ),
                 ));
             }
-            if let Some((j, (other, other_name, _))) = parameters
+            if let Some((j, other)) = parameters
                 .iter()
                 .enumerate()
-                .find(|(_, (other, _, _))| overlaps(&path, other))
+                .find(|(_, other)| overlaps(&path, &other.path))
             {
+                let (other_name, other) = (&other.name, &other.path);
                 let what = if *other == path {
                     format!("`{path}` is already swept by")
                 } else {
@@ -194,7 +195,7 @@ impl SweepPlan {
                     ),
                 ));
             }
-            parameters.push((path, name, shape));
+            parameters.push(Draft { path, name, shape });
         }
         // Morris groups: parameters sharing a `group` move together.
         let mut group_names: Vec<String> = Vec::new();
@@ -207,7 +208,7 @@ impl SweepPlan {
                         "is set, but `group` applies to the morris design only; remove it or use design = \"morris\"".into(),
                     ));
                 }
-                (None, _) => parameters[i].1.clone(),
+                (None, _) => parameters[i].name.clone(),
             };
             let index = match group_names.iter().position(|g| *g == name) {
                 Some(k) => k,
@@ -219,15 +220,12 @@ impl SweepPlan {
             sampling.groups.push(index);
         }
         if design == Design::Zip {
-            let lengths: Vec<u64> = parameters
-                .iter()
-                .filter_map(|(_, _, shape)| shape.count())
-                .collect();
+            let lengths: Vec<u64> = parameters.iter().filter_map(|p| p.shape.count()).collect();
             if lengths.windows(2).any(|w| w[0] != w[1]) {
                 let listed: Vec<String> = parameters
                     .iter()
                     .zip(&lengths)
-                    .map(|((_, name, _), n)| format!("{name} has {n}"))
+                    .map(|(p, n)| format!("{} has {n}", p.name))
                     .collect();
                 return Err(fail(
                     "sweep.parameters",
@@ -248,10 +246,7 @@ impl SweepPlan {
                 ),
             ));
         }
-        let counts: Vec<u64> = parameters
-            .iter()
-            .filter_map(|(_, _, shape)| shape.count())
-            .collect();
+        let counts: Vec<u64> = parameters.iter().filter_map(|p| p.shape.count()).collect();
         let point_count = design_size(design, &counts, parameters.len(), &sampling);
         let runs = point_count.saturating_mul(u128::from(replications));
         if runs > u128::from(max_runs) {
@@ -273,10 +268,10 @@ impl SweepPlan {
         }
         let parameters: Vec<Parameter> = parameters
             .into_iter()
-            .map(|(path, name, shape)| Parameter {
-                path,
-                name,
-                levels: shape.build(),
+            .map(|p| Parameter {
+                path: p.path,
+                name: p.name,
+                levels: p.shape.build(),
             })
             .collect();
         let levels: Vec<Levels> = parameters.iter().map(|p| p.levels.clone()).collect();
@@ -349,14 +344,22 @@ impl SweepPlan {
         }
     }
 
-    /// The validated scenario of a design point.
-    pub fn scenario(&self, point: u64) -> Result<Scenario, ConfigError> {
-        let values = self.values(point);
+    /// The config document of a design point.
+    fn document(&self, values: &[toml::Value]) -> toml::Table {
         let mut doc = self.base.clone();
-        for (p, v) in self.parameters.iter().zip(&values) {
+        for (p, v) in self.parameters.iter().zip(values) {
+            // Paths exist and do not overlap, so setting one never removes
+            // the tables on the way to another.
             overrides::set(&mut doc, &p.path, v.clone())
                 .expect("validated: every parameter path exists");
         }
+        doc
+    }
+
+    /// The validated scenario of a design point.
+    pub fn scenario(&self, point: u64) -> Result<Scenario, ConfigError> {
+        let values = self.values(point);
+        let doc = self.document(&values);
         let at = || {
             let assignment: Vec<String> = self
                 .parameters
@@ -381,11 +384,11 @@ impl SweepPlan {
                 message,
             }
         };
-        let raw: RawConfig = match toml::Value::Table(doc.clone()).try_into() {
+        let raw: RawConfig = match toml::Value::Table(doc).try_into() {
             Ok(raw) => raw,
             Err(e) => {
                 // A value of the wrong type: find its key through the text.
-                let text = toml::to_string(&doc).expect("a table serialises");
+                let text = toml::to_string(&self.document(&values)).expect("a table serialises");
                 let key = toml::from_str::<RawConfig>(&text)
                     .err()
                     .and_then(|e| e.span())
@@ -405,6 +408,21 @@ impl SweepPlan {
             other => other,
         })
     }
+}
+
+/// A checked parameter whose values are not built yet.
+#[derive(Debug)]
+struct Draft {
+    path: String,
+    name: String,
+    shape: Shape,
+}
+
+/// What is wrong with a field of a `[[sweep.parameters]]` table.
+#[derive(Debug)]
+struct FieldError {
+    field: &'static str,
+    message: String,
 }
 
 /// A parameter's values before they are built.
@@ -502,11 +520,7 @@ fn overlaps(a: &str, b: &str) -> bool {
 
 /// Checks one `[[sweep.parameters]]` table: its path, column name and the
 /// shape of its values. An error names the field it is about.
-fn parameter(
-    base: &toml::Table,
-    raw: &RawParameter,
-    sampled: bool,
-) -> Result<(String, String, Shape), (&'static str, String)> {
+fn parameter(base: &toml::Table, raw: &RawParameter, sampled: bool) -> Result<Draft, FieldError> {
     let path = raw.path.trim().to_string();
     // Keys that would change the shape of the datasets or the seeding.
     let fixed = [
@@ -521,7 +535,7 @@ fn parameter(
         .iter()
         .any(|f| path == *f || path.starts_with(&format!("{f}.")))
     {
-        return Err((
+        return Err(field_error(
             "path",
             format!(
                 "`{path}` cannot be swept: seeds and replicates come from --seed and \
@@ -529,54 +543,56 @@ fn parameter(
             ),
         ));
     }
-    let current = overrides::get(base, &path).map_err(|m| ("path", m))?;
+    let current = overrides::get(base, &path).map_err(|message| field_error("path", message))?;
     let integer = matches!(current, Some(toml::Value::Integer(_)));
     let name = raw.name.clone().unwrap_or_else(|| path.clone());
     let shape = match (&raw.values, raw.from, raw.to) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err((
+            return Err(field_error(
                 "values",
-                "give either `values` or `from`/`to`, not both".into(),
+                "and `from`/`to` are both given; give one or the other",
             ));
         }
         (Some(values), None, None) => {
             if values.is_empty() {
-                return Err(("values", "is empty; list at least one value".into()));
+                return Err(field_error("values", "is empty; list at least one value"));
             }
             if let Some(bad) = values
                 .iter()
                 .find(|v| matches!(v, toml::Value::Array(_) | toml::Value::Table(_)))
             {
-                return Err((
+                return Err(field_error(
                     "values",
                     format!("must be numbers or strings, not a {}", bad.type_str()),
                 ));
             }
             if raw.steps.is_some() {
-                return Err(("steps", "goes with `from`/`to`, not with `values`".into()));
+                return Err(field_error(
+                    "steps",
+                    "goes with `from`/`to`, not with `values`",
+                ));
             }
             Shape::List(values.clone())
         }
         (None, Some(from), Some(to)) => {
             if !from.is_finite() || !to.is_finite() {
-                return Err((
+                return Err(field_error(
                     "from",
-                    format!("`from` and `to` must be finite (got {from} and {to})"),
+                    format!("and `to` must be finite (got {from} and {to})"),
                 ));
             }
             let log = raw.scale == RawScale::Log;
             if log && (from <= 0.0 || to <= 0.0) {
-                return Err((
+                return Err(field_error(
                     "scale",
-                    format!("a log scale needs positive `from` and `to` (got {from} and {to})"),
+                    format!("is log, which needs positive `from` and `to` (got {from} and {to})"),
                 ));
             }
             match (sampled, raw.steps) {
                 (true, Some(_)) => {
-                    return Err((
+                    return Err(field_error(
                         "steps",
-                        "applies to grid and zip designs; random and lhs draw within from..to"
-                            .into(),
+                        "applies to grid and zip designs; random and lhs draw within from..to",
                     ));
                 }
                 (true, None) => Shape::Range {
@@ -586,9 +602,9 @@ fn parameter(
                     integer,
                 },
                 (false, None) | (false, Some(0)) => {
-                    return Err((
+                    return Err(field_error(
                         "steps",
-                        "a range needs `steps` (at least 1) for grid and zip designs".into(),
+                        "must be at least 1: a range needs `steps` in the grid and zip designs",
                     ));
                 }
                 (false, Some(steps)) => Shape::Stepped {
@@ -601,7 +617,7 @@ fn parameter(
             }
         }
         (None, _, _) => {
-            return Err((
+            return Err(field_error(
                 "path",
                 format!(
                     "`{path}` needs `values = [...]` or a range `from`, `to` (and `steps` for grid and zip)"
@@ -609,5 +625,12 @@ fn parameter(
             ));
         }
     };
-    Ok((path, name, shape))
+    Ok(Draft { path, name, shape })
+}
+
+fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
 }
