@@ -23,6 +23,12 @@ mod theory;
 #[path = "cli/sensitivity.rs"]
 mod sensitivity;
 
+#[path = "cli/robust_config.rs"]
+mod robust_config;
+
+#[path = "cli/fuzz_config.rs"]
+mod fuzz_config;
+
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 
@@ -710,9 +716,3 @@ fn replay_with_replications_is_refused() {
     assert!(one_line_error(&output).contains("--replay"));
     assert_empty_dir(tmp.path());
 }
-
-#[path = "cli/robust_config.rs"]
-mod robust_config;
-
-#[path = "cli/fuzz_config.rs"]
-mod fuzz_config;

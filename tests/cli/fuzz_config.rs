@@ -367,19 +367,15 @@ fn apply(text: &str, m: &Mutation) -> Vec<u8> {
                 let new = pick(KEYS, *key);
                 lines[i] = match lines[i].split_once('=') {
                     Some((_, value)) => format!("{new} ={value}"),
+                    // A table header: its last key renamed.
                     None if lines[i].starts_with('[') => {
-                        let header = lines[i].trim_end_matches(']').to_string();
-                        let cut = header.rfind('.').map_or(header.len(), |d| d + 1);
-                        let cut = if cut == header.len() {
-                            header.trim_start_matches('[').len()
-                        } else {
-                            cut
-                        };
-                        let open = if header.starts_with("[[") { "[[" } else { "[" };
-                        let close = if open == "[[" { "]]" } else { "]" };
-                        let stem = &header[..cut.min(header.len())];
-                        let stem = if stem.contains('.') { stem } else { open };
-                        format!("{stem}{new}{close}")
+                        let header = lines[i].split('#').next().unwrap_or_default().trim();
+                        let brackets = header.len() - header.trim_start_matches('[').len();
+                        let inner = header.trim_start_matches('[').trim_end_matches(']');
+                        let stem = inner.rsplit_once('.').map_or("", |(stem, _)| stem);
+                        let dot = if stem.is_empty() { "" } else { "." };
+                        let (open, close) = ("[".repeat(brackets), "]".repeat(brackets));
+                        format!("{open}{stem}{dot}{new}{close}")
                     }
                     None => lines[i].clone(),
                 };
