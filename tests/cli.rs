@@ -26,6 +26,12 @@ mod sensitivity;
 #[path = "cli/robust_exits.rs"]
 mod robust_exits;
 
+#[path = "cli/robust_config.rs"]
+mod robust_config;
+
+#[path = "cli/fuzz_config.rs"]
+mod fuzz_config;
+
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 

@@ -6,10 +6,20 @@ use std::path::Path;
 use crate::config;
 use crate::error::Error;
 use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
+use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
 
-/// Validates the config and returns a human-readable summary.
+/// Validates the config — its `[sweep]` table and every design point too,
+/// exactly as `detente sweep` would with its default `--max-runs` — and
+/// returns a human-readable summary.
 pub fn check(path: &Path) -> Result<String, Error> {
+    check_within(path, DEFAULT_MAX_RUNS)
+}
+
+/// [`check`] with another limit on the number of runs of the sweep.
+pub fn check_within(path: &Path, max_runs: u64) -> Result<String, Error> {
     let loaded = config::load(path)?;
+    let plan = SweepPlan::new(&loaded, &path.display().to_string(), None, None, max_runs)?;
+    plan.check_points()?;
     Ok(describe(&loaded.scenario))
 }
 

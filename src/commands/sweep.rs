@@ -124,7 +124,8 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
             "--replications must be at least 1 (got 0)".into(),
         ));
     }
-    let plan = SweepPlan::new(&loaded, &file, options.seed, options.replications)?;
+    let max_runs = options.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
+    let plan = SweepPlan::new(&loaded, &file, options.seed, options.replications, max_runs)?;
     for warning in &plan.warnings {
         // Before the runs, so it is seen; a closed stderr is not an error.
         let _ = writeln!(std::io::stderr(), "detente: warning: {warning}");
@@ -133,7 +134,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     if threads == 0 {
         return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
     }
-    let max_runs = options.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
     let points = plan.point_count();
     if plan.run_count() > u128::from(max_runs) {
         return Err(Error::Usage(format!(

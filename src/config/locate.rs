@@ -17,18 +17,57 @@ pub fn location(text: &str, offset: usize) -> Location {
 }
 
 /// Location of the value (or, failing that, the deepest existing key) at a
-/// dotted path such as `agents.russia.weights.security`.
+/// dotted path such as `agents.russia.weights.security`; a part such as
+/// `parameters[2]` is the third table of an array of tables.
 pub fn find(text: &str, path: &str) -> Option<Location> {
+    lookup(text, path, false)
+}
+
+/// Location of the value at a dotted path, only if every key of it exists.
+pub fn find_exact(text: &str, path: &str) -> Option<Location> {
+    lookup(text, path, true)
+}
+
+fn lookup(text: &str, path: &str, exact: bool) -> Option<Location> {
     let root = DeTable::parse(text).ok()?;
     let mut table = root.get_ref();
     let mut found = None;
     let parts: Vec<&str> = path.split('.').collect();
     for (depth, part) in parts.iter().enumerate() {
-        let (key, value) = table.iter().find(|(k, _)| k.get_ref() == part)?;
-        found = Some(if depth + 1 == parts.len() {
+        let (name, index) = indexed(part);
+        let Some((key, mut value)) = table.iter().find(|(k, _)| k.get_ref() == name) else {
+            if exact {
+                return None;
+            }
+            break;
+        };
+        let mut start = key.span().start;
+        if let Some(i) = index {
+            let DeValue::Array(items) = value.get_ref() else {
+                break;
+            };
+            let Some(item) = items.get(i) else {
+                if exact {
+                    return None;
+                }
+                break;
+            };
+            value = item;
+            // An item of `[[name]]` tables has no span of its own; its
+            // first key stands for it.
+            start = match value.get_ref() {
+                DeValue::Table(inner) if value.span().is_empty() => inner
+                    .iter()
+                    .map(|(k, _)| k.span().start)
+                    .min()
+                    .unwrap_or(start),
+                _ => value.span().start,
+            };
+        }
+        found = Some(if depth + 1 == parts.len() && !value.span().is_empty() {
             value.span().start
         } else {
-            key.span().start
+            start
         });
         match value.get_ref() {
             DeValue::Table(inner) => table = inner,
@@ -38,7 +77,16 @@ pub fn find(text: &str, path: &str) -> Option<Location> {
     found.map(|offset| location(text, offset))
 }
 
-/// Dotted path of the innermost key whose key or value contains `offset`.
+/// `name[3]` as `("name", Some(3))`; a plain key as `(key, None)`.
+fn indexed(part: &str) -> (&str, Option<usize>) {
+    part.strip_suffix(']')
+        .and_then(|p| p.rsplit_once('['))
+        .and_then(|(name, i)| Some((name, Some(i.parse().ok()?))))
+        .unwrap_or((part, None))
+}
+
+/// Dotted path of the innermost key whose key or value contains `offset`;
+/// tables of an array are named `key[i]`.
 pub fn path_at(text: &str, offset: usize) -> Option<String> {
     // Recovering parse, so syntax errors too can name the key they are in.
     let (root, _) = DeTable::parse_recoverable(text);
@@ -57,10 +105,22 @@ fn innermost(table: &DeTable<'_>, around: std::ops::Range<usize>, path: &mut Vec
     let offset = around.end - 1;
     for (key, value) in table.iter() {
         path.push(key.get_ref().to_string());
-        if let DeValue::Table(inner) = value.get_ref()
-            && innermost(inner, around.clone(), path)
-        {
-            return true;
+        match value.get_ref() {
+            DeValue::Table(inner) if innermost(inner, around.clone(), path) => return true,
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let DeValue::Table(inner) = item.get_ref() {
+                        let name = path.pop().expect("pushed above");
+                        path.push(format!("{name}[{i}]"));
+                        if innermost(inner, around.clone(), path) {
+                            return true;
+                        }
+                        path.pop();
+                        path.push(name);
+                    }
+                }
+            }
+            _ => {}
         }
         if key.span().contains(&offset)
             || value.span().contains(&offset)
@@ -71,6 +131,57 @@ fn innermost(table: &DeTable<'_>, around: std::ops::Range<usize>, path: &mut Vec
         path.pop();
     }
     false
+}
+
+/// The dotted key a "duplicate key" error at `offset` is about: the table
+/// header above it (or the header itself, for a duplicate table), the key
+/// of its line, and the key inside an inline table on that line. TOML's own
+/// message names no key, and the recovered document holds only the first.
+pub fn duplicate_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
+    let line = &text[line_start..line_end];
+    let header = |line: &str| {
+        let line = line.trim();
+        line.starts_with('[').then(|| {
+            let inner = line.trim_start_matches('[');
+            let inner = inner.split(']').next().unwrap_or(inner);
+            unquoted(inner)
+        })
+    };
+    if let Some(table) = header(line) {
+        return Some(table);
+    }
+    let mut parts = Vec::new();
+    let above = &text[..line_start];
+    if let Some(last) = above.lines().rev().find(|l| header(l).is_some()) {
+        let table = header(last).expect("found as a header");
+        // In the n-th `[[name]]` table, the key is `name[n]`.
+        if last.trim().starts_with("[[") {
+            let n = above.lines().filter(|l| l.trim() == last.trim()).count();
+            parts.push(format!("{table}[{}]", n - 1));
+        } else {
+            parts.push(table);
+        }
+    }
+    let (key, _) = line.split_once('=')?;
+    parts.push(unquoted(key));
+    let before = &text[line_start..offset];
+    if before.contains('{') {
+        let rest = &text[offset..line_end];
+        let inner = rest.split(['=', ',', '}']).next().unwrap_or(rest);
+        parts.push(unquoted(inner));
+    }
+    Some(parts.join("."))
+}
+
+/// A dotted key as written, without spaces around the dots or quotes.
+fn unquoted(key: &str) -> String {
+    key.split('.')
+        .map(|k| k.trim().trim_matches(['"', '\'']))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// The candidate nearest to `name` by edit distance, if it is close enough to
@@ -141,6 +252,49 @@ mod tests {
         assert_eq!(
             path_at(TEXT, offset).as_deref(),
             Some("agents.russia.weights.security")
+        );
+    }
+
+    const SWEEP: &str = "[sweep]\ndesign = \"grid\"\n\n[[sweep.parameters]]\npath = \"a\"\n\n[[sweep.parameters]]\npath = \"b\"\nfrom = \"x\"\n";
+
+    #[test]
+    fn finds_tables_of_an_array_by_index() {
+        let l = find(SWEEP, "sweep.parameters[1].from").unwrap();
+        assert_eq!((l.line, l.column), (9, 8));
+        assert_eq!(find(SWEEP, "sweep.parameters[0].path").unwrap().line, 5);
+        assert_eq!(find(SWEEP, "sweep.parameters[1]").unwrap().line, 7);
+        assert!(find_exact(SWEEP, "sweep.parameters[2].path").is_none());
+        // An absent key is placed at the deepest table that exists.
+        assert_eq!(find(SWEEP, "sweep.parameters[0].name").unwrap().line, 4);
+        assert!(find_exact(SWEEP, "sweep.parameters[0].name").is_none());
+    }
+
+    #[test]
+    fn path_at_names_keys_in_arrays_of_tables() {
+        let offset = SWEEP.find("\"x\"").unwrap();
+        assert_eq!(
+            path_at(SWEEP, offset).as_deref(),
+            Some("sweep.parameters[1].from")
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_named_with_their_table() {
+        let text = "[agents.us]\nrisk = 1\nrisk = 2\nweights = { oil = 1, oil = 2 }\n[sweep]\n[ sweep ]\n\
+                    [[sweep.parameters]]\n[[sweep.parameters]]\nname = 1\nname = 2\n";
+        let at = |needle: &str, nth: usize| text.match_indices(needle).nth(nth).unwrap().0;
+        assert_eq!(
+            duplicate_at(text, at("risk", 1)).as_deref(),
+            Some("agents.us.risk")
+        );
+        assert_eq!(
+            duplicate_at(text, at("oil", 1)).as_deref(),
+            Some("agents.us.weights.oil")
+        );
+        assert_eq!(duplicate_at(text, at("sweep", 1)).as_deref(), Some("sweep"));
+        assert_eq!(
+            duplicate_at(text, at("name", 1)).as_deref(),
+            Some("sweep.parameters[1].name")
         );
     }
 

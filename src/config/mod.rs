@@ -6,6 +6,7 @@ pub mod overrides;
 pub mod raw;
 pub mod validate;
 
+use std::io::Read;
 use std::path::Path;
 
 pub use error::{ConfigError, Location};
@@ -27,6 +28,11 @@ pub struct LoadedConfig {
 }
 
 impl LoadedConfig {
+    /// The file, and the place in it, that sets a dotted key.
+    pub fn place(&self, key: &str) -> (String, Option<Location>) {
+        relocate(&self.sources, Some(key))
+    }
+
     /// An error about the value at a dotted key, located in the file that sets it.
     pub fn invalid(&self, key: &str, message: impl Into<String>) -> ConfigError {
         let (file, location) = relocate(&self.sources, Some(key));
@@ -38,6 +44,10 @@ impl LoadedConfig {
         }
     }
 }
+
+/// Largest config file read: a config is kilobytes; this stops a path such
+/// as `/dev/zero` from being read until memory runs out.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
 
 /// How many `extends` a config may chain.
 const MAX_EXTENDS: usize = 8;
@@ -59,7 +69,19 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
                 format!("makes a chain that loops or is longer than {MAX_EXTENDS} files"),
             ));
         }
-        sources.push(read(&parent)?);
+        let source = read(&parent).map_err(|e| {
+            let last = &sources[sources.len() - 1];
+            let ConfigError::Read { file, error } = e else {
+                return e;
+            };
+            invalid(
+                &last.file,
+                Some(&last.text),
+                "extends",
+                format!("names a file that cannot be read: {file}: {error}"),
+            )
+        })?;
+        sources.push(source);
     }
     if sources.len() == 1 {
         let (raw, scenario) = parse(&sources[0].text, &sources[0].file)?;
@@ -81,16 +103,14 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
     }
     let text = toml::to_string(&merged).expect("a parsed table serialises");
     let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-        let path = e.span().and_then(|s| locate::path_at(&text, s.start));
-        let message = locate::with_suggestion(&e.message().replace('\n', " "));
+        // The merged text is no file: name the key, and find it in the file
+        // that sets it.
+        let (path, message) = parse_message(&text, e.span().map(|s| s.start), &e);
         let (file, location) = relocate(&sources, path.as_deref());
         ConfigError::Parse {
             file,
             location,
-            message: match path {
-                Some(path) => format!("{path}: {message}"),
-                None => message,
-            },
+            message,
         }
     })?;
     let scenario = validate::validate(&raw, &sources[0].file, None).map_err(|e| match e {
@@ -123,7 +143,20 @@ struct Source {
 
 fn read(path: &Path) -> Result<Source, ConfigError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+    let read = || -> std::io::Result<String> {
+        let mut text = String::new();
+        std::fs::File::open(path)?
+            .take(MAX_CONFIG_BYTES + 1)
+            .read_to_string(&mut text)?;
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(std::io::Error::other(format!(
+                "larger than {} MiB; is it a config file?",
+                MAX_CONFIG_BYTES >> 20
+            )));
+        }
+        Ok(text)
+    };
+    let text = read().map_err(|error| ConfigError::Read {
         file: file.clone(),
         error,
     })?;
@@ -142,6 +175,12 @@ fn extends(source: &Source) -> Result<Option<std::path::PathBuf>, ConfigError> {
         .map_err(|e| parse_error(&source.text, &source.file, &e))?;
     match table.get("extends") {
         None => Ok(None),
+        Some(toml::Value::String(other)) if other.trim().is_empty() => Err(invalid(
+            &source.file,
+            Some(&source.text),
+            "extends",
+            "is empty; name the config this one builds on (e.g. extends = \"baseline.toml\") or remove the line",
+        )),
         Some(toml::Value::String(other)) => {
             let folder = source.path.parent().unwrap_or(Path::new("."));
             Ok(Some(folder.join(other)))
@@ -170,14 +209,19 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-/// The file (and place) that sets a dotted key: the first of the chain that has it.
+/// The file (and place) that sets a dotted key: the first of the chain that
+/// has it, else the first that has the deepest table on its way.
 fn relocate(sources: &[Source], key: Option<&str>) -> (String, Option<Location>) {
-    key.and_then(|key| {
-        sources
-            .iter()
-            .find_map(|s| locate::find(&s.text, key).map(|l| (s.file.clone(), Some(l))))
-    })
-    .unwrap_or_else(|| (sources[0].file.clone(), None))
+    let in_any = |find: fn(&str, &str) -> Option<Location>| {
+        key.and_then(|key| {
+            sources
+                .iter()
+                .find_map(|s| find(&s.text, key).map(|l| (s.file.clone(), Some(l))))
+        })
+    };
+    in_any(locate::find_exact)
+        .or_else(|| in_any(locate::find))
+        .unwrap_or_else(|| (sources[0].file.clone(), None))
 }
 
 /// Parses and validates config text; `file` names it in messages.
@@ -189,16 +233,38 @@ pub fn parse(text: &str, file: &str) -> Result<(RawConfig, Scenario), ConfigErro
 
 fn parse_error(text: &str, file: &str, error: &toml::de::Error) -> ConfigError {
     let offset = error.span().map(|s| s.start);
-    let message = locate::with_suggestion(&error.message().replace('\n', " "));
-    let message = match offset.and_then(|o| locate::path_at(text, o)) {
-        Some(path) => format!("{path}: {message}"),
-        None => message,
-    };
+    let (_, message) = parse_message(text, offset, error);
     ConfigError::Parse {
         file: file.to_string(),
         location: offset.map(|o| locate::location(text, o)),
         message,
     }
+}
+
+/// The dotted key a TOML or serde error at `offset` of `text` is about, and
+/// the message naming it.
+fn parse_message(
+    text: &str,
+    offset: Option<usize>,
+    error: &toml::de::Error,
+) -> (Option<String>, String) {
+    let message = locate::with_suggestion(&error.message().replace('\n', " "));
+    if message.starts_with("duplicate key") {
+        let path = offset.and_then(|o| locate::duplicate_at(text, o));
+        let message = match &path {
+            Some(path) => {
+                format!("duplicate key: `{path}` is given twice (here and above); keep one of them")
+            }
+            None => format!("{message}; keep one of them"),
+        };
+        return (path, message);
+    }
+    let path = offset.and_then(|o| locate::path_at(text, o));
+    let message = match &path {
+        Some(path) => format!("{path}: {message}"),
+        None => message,
+    };
+    (path, message)
 }
 
 /// An error about the value at a dotted key of a config, located in `text`.

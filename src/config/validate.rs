@@ -16,6 +16,26 @@ use crate::model::{
 /// Largest package space a scenario may have.
 pub const MAX_PACKAGES: u128 = 20_000_000;
 
+/// Largest magnitude of a number without a natural range (weights, effects,
+/// exposures, risk and concession exponents, threat shapes, oil prices and
+/// round lengths): far beyond any meaningful value, and small enough that the
+/// sums and products of the model stay finite. Weights of 1e308 would sum to
+/// infinity and normalise to zeros; a price of 1e308 overflows on its first
+/// step.
+pub const MAX_MAGNITUDE: f64 = 1e6;
+
+/// Longest negotiation, in rounds. A sweep keeps the offers of the runs in
+/// flight in memory and writes every one to rounds.csv, so memory and disk
+/// grow with the deadline (about 5 MB a traced run at this limit).
+pub const MAX_DEADLINE_ROUNDS: u32 = 10_000;
+
+/// Largest standard deviation of the log oil price over the negotiation,
+/// `volatility × √(years_per_round × deadline_rounds)`, and largest drift of
+/// it, `|drift| × years_per_round × deadline_rounds`: beyond these a price
+/// path can overflow to infinity (and its leverage to NaN).
+pub const MAX_LOG_PRICE_SD: f64 = 10.0;
+pub const MAX_LOG_PRICE_DRIFT: f64 = 200.0;
+
 /// Column names of the datasets that issue names must not take.
 pub const RESERVED_COLUMNS: [&str; 18] = [
     "point_id",
@@ -57,14 +77,15 @@ impl Checker<'_> {
 
     /// A finite number within `[low, high]`.
     fn range(&self, key: &str, value: f64, low: f64, high: f64) -> Result<f64, ConfigError> {
+        let got = number(value);
         if !value.is_finite() {
-            return Err(self.fail(key, format!("must be a finite number (got {value})")));
+            return Err(self.fail(key, format!("must be a finite number (got {got})")));
         }
         if value < low {
-            return Err(self.fail(key, format!("must be >= {low} (got {value})")));
+            return Err(self.fail(key, format!("must be >= {} (got {got})", number(low))));
         }
         if value > high {
-            return Err(self.fail(key, format!("must be <= {high} (got {value})")));
+            return Err(self.fail(key, format!("must be <= {} (got {got})", number(high))));
         }
         Ok(value)
     }
@@ -73,13 +94,20 @@ impl Checker<'_> {
     fn above(&self, key: &str, value: f64, low: f64) -> Result<f64, ConfigError> {
         self.range(key, value, f64::NEG_INFINITY, f64::INFINITY)?;
         if value <= low {
-            return Err(self.fail(key, format!("must be > {low} (got {value})")));
+            return Err(self.fail(key, format!("must be > {low} (got {})", number(value))));
         }
         Ok(value)
     }
 
-    fn finite(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
-        self.range(key, value, f64::NEG_INFINITY, f64::INFINITY)
+    /// A number within `±MAX_MAGNITUDE`.
+    fn magnitude(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
+        self.range(key, value, -MAX_MAGNITUDE, MAX_MAGNITUDE)
+    }
+
+    /// A number in `(0, MAX_MAGNITUDE]`.
+    fn positive(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
+        self.above(key, value, 0.0)?;
+        self.range(key, value, 0.0, MAX_MAGNITUDE)
     }
 
     fn identifier(&self, key: &str, name: &str) -> Result<(), ConfigError> {
@@ -186,7 +214,8 @@ fn issues(c: &Checker, raw: &IndexMap<String, RawIssue>) -> Result<Vec<Issue>, C
                         format!("must be >= min ({min}) (got {max})"),
                     ));
                 }
-                if max - min >= 1_000_000 {
+                // In i128: the span of two i64s can overflow an i64.
+                if i128::from(*max) - i128::from(*min) >= 1_000_000 {
                     return Err(c.fail(
                         format!("{key}.max"),
                         "gives more than 1,000,000 values; narrow the range",
@@ -240,12 +269,21 @@ fn issues(c: &Checker, raw: &IndexMap<String, RawIssue>) -> Result<Vec<Issue>, C
             kind,
         });
     }
-    let size: u128 = issues.iter().map(|i| i.value_count() as u128).product();
+    // Saturating: many issues could overflow even a u128.
+    let size = issues
+        .iter()
+        .try_fold(1u128, |n, i| n.checked_mul(i.value_count() as u128))
+        .unwrap_or(u128::MAX);
     if size > MAX_PACKAGES {
         return Err(c.fail(
             "issues",
             format!(
-                "span {size} packages; at most {MAX_PACKAGES} are supported: coarsen a share step, narrow an integer range or drop a level"
+                "span {} packages; at most {MAX_PACKAGES} are supported: coarsen a share step, narrow an integer range or drop a level",
+                if size == u128::MAX {
+                    "more than 2^128".to_string()
+                } else {
+                    size.to_string()
+                }
             ),
         ));
     }
@@ -271,7 +309,7 @@ fn agent(
             &format!("{key}.weights.{}", ATTRIBUTES[k]),
             raw.weights.values()[k],
             0.0,
-            f64::INFINITY,
+            MAX_MAGNITUDE,
         )?;
         base[k] = c.range(
             &format!("{key}.base.{}", ATTRIBUTES[k]),
@@ -279,11 +317,11 @@ fn agent(
             0.0,
             1.0,
         )?;
-        unilateral_effects[k] = c.finite(
+        unilateral_effects[k] = c.magnitude(
             &format!("{key}.unilateral_effects.{}", ATTRIBUTES[k]),
             raw.unilateral_effects.values()[k],
         )?;
-        status_quo_effects[k] = c.finite(
+        status_quo_effects[k] = c.magnitude(
             &format!("{key}.status_quo_effects.{}", ATTRIBUTES[k]),
             raw.status_quo_effects.values()[k],
         )?;
@@ -313,7 +351,7 @@ fn agent(
     )?;
     let strategy = match &raw.strategy {
         Some(Strategy::TimeDependent { beta, kappa }) => Strategy::TimeDependent {
-            beta: c.above(&format!("{key}.strategy.beta"), *beta, 0.0)?,
+            beta: c.positive(&format!("{key}.strategy.beta"), *beta)?,
             kappa: c.range(&format!("{key}.strategy.kappa"), *kappa, 0.0, 0.999_999)?,
         },
         Some(Strategy::TitForTat {}) => Strategy::TitForTat {},
@@ -404,12 +442,12 @@ fn agent(
         base,
         effects,
         threat_effects,
-        oil_exposure: c.finite(&format!("{key}.oil_exposure"), raw.oil_exposure)?,
+        oil_exposure: c.magnitude(&format!("{key}.oil_exposure"), raw.oil_exposure)?,
         unilateral_effects,
         status_quo_effects,
-        risk: c.above(&format!("{key}.risk"), raw.risk, 0.0)?,
+        risk: c.positive(&format!("{key}.risk"), raw.risk)?,
         reservation: c.range(&format!("{key}.reservation"), raw.reservation, 0.0, 1.0)?,
-        reservation_oil: c.finite(&format!("{key}.reservation_oil"), raw.reservation_oil)?,
+        reservation_oil: c.magnitude(&format!("{key}.reservation_oil"), raw.reservation_oil)?,
         discount: {
             let k = format!("{key}.discount");
             let d = c.range(&k, raw.discount, 0.0, 1.0)?;
@@ -443,7 +481,7 @@ fn effect_tables(
             match effect {
                 None => {}
                 Some(super::raw::RawEffect::Scaled(x)) => {
-                    let x = c.finite(&akey, *x)?;
+                    let x = c.magnitude(&akey, *x)?;
                     for (v, row) in tables[i].iter_mut().enumerate() {
                         row[k] = x * issue.position(v);
                     }
@@ -461,7 +499,7 @@ fn effect_tables(
                         ));
                     }
                     for (v, x) in xs.iter().enumerate() {
-                        tables[i][v][k] = c.finite(&akey, *x)?;
+                        tables[i][v][k] = c.magnitude(&akey, *x)?;
                     }
                 }
             }
@@ -512,8 +550,8 @@ fn roles(c: &Checker, agents: &[Agent]) -> Result<(), ConfigError> {
 fn environment(c: &Checker, raw: &RawConfig) -> Result<Environment, ConfigError> {
     let threat = match raw.environment.threat {
         RawThreat::Beta { alpha, beta } => ThreatModel::Beta {
-            alpha: c.above("environment.threat.alpha", alpha, 0.0)?,
-            beta: c.above("environment.threat.beta", beta, 0.0)?,
+            alpha: c.positive("environment.threat.alpha", alpha)?,
+            beta: c.positive("environment.threat.beta", beta)?,
         },
         RawThreat::Fixed { value } => ThreatModel::Fixed {
             value: c.range("environment.threat.value", value, 0.0, 1.0)?,
@@ -521,20 +559,65 @@ fn environment(c: &Checker, raw: &RawConfig) -> Result<Environment, ConfigError>
     };
     let oil = &raw.environment.oil_price;
     let key = "environment.oil_price";
-    Ok(Environment {
-        threat,
-        oil: OilModel {
-            initial: c.above(&format!("{key}.initial"), oil.initial, 0.0)?,
-            drift: c.range(&format!("{key}.drift"), oil.drift, -10.0, 10.0)?,
-            volatility: c.range(&format!("{key}.volatility"), oil.volatility, 0.0, 10.0)?,
-            years_per_round: c.above(
-                &format!("{key}.years_per_round"),
-                oil.years_per_round,
-                0.0,
-            )?,
-            reference: c.above(&format!("{key}.reference"), oil.reference, 0.0)?,
-        },
-    })
+    let oil = OilModel {
+        initial: c.positive(&format!("{key}.initial"), oil.initial)?,
+        drift: c.range(&format!("{key}.drift"), oil.drift, -10.0, 10.0)?,
+        volatility: c.range(&format!("{key}.volatility"), oil.volatility, 0.0, 10.0)?,
+        years_per_round: c.positive(&format!("{key}.years_per_round"), oil.years_per_round)?,
+        reference: c.positive(&format!("{key}.reference"), oil.reference)?,
+    };
+    // The log price moves by the drift and the volatility over the whole
+    // negotiation; bounding both keeps every price path finite.
+    let rounds = raw.protocol.deadline_rounds;
+    if !(1..=MAX_DEADLINE_ROUNDS).contains(&rounds) {
+        // Reported as a protocol error.
+        return Ok(Environment { threat, oil });
+    }
+    let years = oil.years_per_round * f64::from(rounds);
+    let horizon = format!(
+        "over {} years (years_per_round {} x protocol.deadline_rounds {rounds})",
+        rounded(years),
+        oil.years_per_round
+    );
+    let sd = oil.volatility * years.sqrt();
+    if sd > MAX_LOG_PRICE_SD {
+        return Err(c.fail(
+            format!("{key}.volatility"),
+            format!(
+                "times the square root of the horizon must be <= {MAX_LOG_PRICE_SD} {horizon} (got {}): the price could overflow; lower the volatility, years_per_round or the deadline",
+                rounded(sd)
+            ),
+        ));
+    }
+    let drift = oil.drift.abs() * years;
+    if drift > MAX_LOG_PRICE_DRIFT {
+        return Err(c.fail(
+            format!("{key}.drift"),
+            format!(
+                "in absolute value times the horizon must be <= {MAX_LOG_PRICE_DRIFT} {horizon} (got {}): the price could overflow; lower the drift, years_per_round or the deadline",
+                rounded(drift)
+            ),
+        ));
+    }
+    Ok(Environment { threat, oil })
+}
+
+/// A number as a message shows it: as written for ordinary sizes, in
+/// exponent form for huge and tiny ones (1e308, not 309 digits).
+fn number(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
+/// A number shortened for a message.
+fn rounded(x: f64) -> String {
+    format!("{:.4}", x)
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
 }
 
 fn protocol(
@@ -544,10 +627,13 @@ fn protocol(
     issue_names: &[&str],
 ) -> Result<Protocol, ConfigError> {
     let p = &raw.protocol;
-    if p.deadline_rounds == 0 || p.deadline_rounds > 100_000 {
+    if p.deadline_rounds == 0 || p.deadline_rounds > MAX_DEADLINE_ROUNDS {
         return Err(c.fail(
             "protocol.deadline_rounds",
-            format!("must be between 1 and 100000 (got {})", p.deadline_rounds),
+            format!(
+                "must be between 1 and {MAX_DEADLINE_ROUNDS} (got {}); every round of a run is kept in memory and written to rounds.csv",
+                p.deadline_rounds
+            ),
         ));
     }
     let start_issue = p

@@ -75,6 +75,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         &dir.join("config.toml").display().to_string(),
         Some(manifest.seed),
         Some(manifest.design.replications),
+        u64::MAX,
     )?;
     let summary = Table::read(&study, "summary.csv")?;
     if summary.rows.len() as u64 != plan.point_count() {

@@ -1,9 +1,11 @@
 //! A validated sweep: the `[sweep]` table of a config checked once and turned
 //! into design points, each of which yields a validated scenario.
 
+use rayon::prelude::*;
+
 use crate::config::raw::{RawConfig, RawDesign, RawParameter, RawScale};
 use crate::config::validate::{RESERVED_COLUMNS, validate};
-use crate::config::{ConfigError, LoadedConfig, invalid, overrides};
+use crate::config::{ConfigError, LoadedConfig, Location, locate, overrides};
 use crate::engine::seed::{common_seed, design_seed, run_seed};
 use crate::model::Scenario;
 
@@ -47,16 +49,23 @@ pub struct SweepPlan {
     pub common_random_numbers: bool,
     /// What was adjusted rather than refused (one line each, naming the key).
     pub warnings: Vec<String>,
+    /// Where each parameter's values are written, then the `[sweep]` table:
+    /// errors at a design point point there.
+    places: Vec<(String, Option<Location>)>,
 }
 
 impl SweepPlan {
     /// Checks the `[sweep]` table of a loaded config. `seed` and `replications`
     /// override the config's. A config without `[sweep]` is one point.
+    ///
+    /// The design is sized arithmetically first: one of more than `max_runs`
+    /// runs is refused before any point is built.
     pub fn new(
         loaded: &LoadedConfig,
         file: &str,
         seed: Option<u64>,
         replications: Option<u64>,
+        max_runs: u64,
     ) -> Result<SweepPlan, ConfigError> {
         let text = loaded.text.as_str();
         let fail = |key: &str, message: String| loaded.invalid(key, message);
@@ -189,29 +198,44 @@ impl SweepPlan {
         };
         sampling.points = count;
 
-        let mut parameters: Vec<Parameter> = Vec::new();
+        // Stage one of the parameters: shapes and sizes, nothing built yet,
+        // so a huge design is refused before it allocates.
+        let mut parameters: Vec<Draft> = Vec::new();
         for (i, raw) in sweep.parameters.iter().enumerate() {
             let key = format!("sweep.parameters[{i}]");
-            let parameter = parameter(&base, raw, sampled, &key)
-                .map_err(|m| fail("sweep.parameters", format!("{key}: {m}")))?;
-            let taken = RESERVED_COLUMNS.contains(&parameter.name.as_str())
-                || parameter.name.starts_with("utility_")
-                || loaded
-                    .scenario
-                    .issues
-                    .iter()
-                    .any(|x| x.name == parameter.name)
-                || parameters.iter().any(|p| p.name == parameter.name);
+            let Draft { path, name, shape } = parameter(&base, raw, sampled)
+                .map_err(|e| fail(&format!("{key}.{}", e.field), e.message))?;
+            let taken = RESERVED_COLUMNS.contains(&name.as_str())
+                || name.starts_with("utility_")
+                || loaded.scenario.issues.iter().any(|x| x.name == name)
+                || parameters.iter().any(|p| p.name == name);
             if taken {
                 return Err(fail(
-                    "sweep.parameters",
+                    &format!("{key}.name"),
                     format!(
-                        "{key}: column name `{}` is already taken; give the parameter another `name`",
-                        parameter.name
+                        "column name `{name}` is already taken; give the parameter another `name`"
                     ),
                 ));
             }
-            parameters.push(parameter);
+            if let Some((j, other)) = parameters
+                .iter()
+                .enumerate()
+                .find(|(_, other)| overlaps(&path, &other.path))
+            {
+                let (other_name, other) = (&other.name, &other.path);
+                let what = if *other == path {
+                    format!("`{path}` is already swept by")
+                } else {
+                    format!("`{path}` overlaps `{other}` of")
+                };
+                return Err(fail(
+                    &format!("{key}.path"),
+                    format!(
+                        "{what} sweep.parameters[{j}] (`{other_name}`), so `{name}` would override `{other_name}` at every point; sweep each path once"
+                    ),
+                ));
+            }
+            parameters.push(Draft { path, name, shape });
         }
         // Morris groups: parameters sharing a `group` move together.
         let mut group_names: Vec<String> = Vec::new();
@@ -220,8 +244,8 @@ impl SweepPlan {
                 (Some(g), Design::Morris) => g.clone(),
                 (Some(_), _) => {
                     return Err(fail(
-                        "sweep.parameters",
-                        format!("sweep.parameters[{i}]: `group` applies to the morris design only"),
+                        &format!("sweep.parameters[{i}].group"),
+                        "is set, but `group` applies to the morris design only; remove it or use design = \"morris\"".into(),
                     ));
                 }
                 (None, _) => parameters[i].name.clone(),
@@ -236,10 +260,7 @@ impl SweepPlan {
             sampling.groups.push(index);
         }
         if design == Design::Zip {
-            let lengths: Vec<usize> = parameters
-                .iter()
-                .filter_map(|p| p.levels.listed())
-                .collect();
+            let lengths: Vec<u64> = parameters.iter().filter_map(|p| p.shape.count()).collect();
             if lengths.windows(2).any(|w| w[0] != w[1]) {
                 let listed: Vec<String> = parameters
                     .iter()
@@ -249,18 +270,20 @@ impl SweepPlan {
                 return Err(fail(
                     "sweep.parameters",
                     format!(
-                        "the zip design needs lists of equal length: {}",
+                        "must be lists of equal length for the zip design: {}",
                         listed.join(", ")
                     ),
                 ));
             }
         }
         let seed = seed.unwrap_or(loaded.scenario.seed);
-        let levels: Vec<Levels> = parameters.iter().map(|p| p.levels.clone()).collect();
         if matches!(design, Design::Morris | Design::Sobol) && parameters.is_empty() {
             return Err(fail(
                 "sweep.parameters",
-                format!("the {} design needs at least one parameter", design.name()),
+                format!(
+                    "must list at least one parameter for the {} design",
+                    design.name()
+                ),
             ));
         }
         if design == Design::Sobol && 2 * parameters.len() > MAX_DIMENSIONS {
@@ -273,7 +296,51 @@ impl SweepPlan {
                 ),
             ));
         }
+        let counts: Vec<u64> = parameters.iter().filter_map(|p| p.shape.count()).collect();
+        let point_count = design_size(design, &counts, parameters.len(), &sampling);
+        let runs = point_count.saturating_mul(u128::from(replications));
+        if runs > u128::from(max_runs) {
+            let many =
+                |n: u128, one: &str, more: &str| format!("{n} {}", if n == 1 { one } else { more });
+            return Err(fail(
+                "sweep",
+                format!(
+                    "design has {} x {} = {} runs, more than --max-runs {max_runs}; shrink the design or raise --max-runs",
+                    many(point_count, "point", "points"),
+                    many(u128::from(replications), "replication", "replications"),
+                    if runs == u128::MAX {
+                        "more than 2^128".to_string()
+                    } else {
+                        runs.to_string()
+                    }
+                ),
+            ));
+        }
+        let parameters: Vec<Parameter> = parameters
+            .into_iter()
+            .map(|p| Parameter {
+                path: p.path,
+                name: p.name,
+                levels: p.shape.build(),
+            })
+            .collect();
+        let levels: Vec<Levels> = parameters.iter().map(|p| p.levels.clone()).collect();
         let points = Points::new(design, &levels, &sampling, design_seed(seed));
+        debug_assert_eq!(u128::from(points.count()), point_count);
+        let mut places: Vec<(String, Option<Location>)> = sweep
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let field = if raw.values.is_some() {
+                    "values"
+                } else {
+                    "from"
+                };
+                loaded.place(&format!("sweep.parameters[{i}].{field}"))
+            })
+            .collect();
+        places.push(loaded.place("sweep"));
         Ok(SweepPlan {
             file: file.to_string(),
             text: loaded.text.clone(),
@@ -288,6 +355,7 @@ impl SweepPlan {
             seed,
             common_random_numbers: sweep.common_random_numbers.unwrap_or(false),
             warnings,
+            places,
         })
     }
 
@@ -326,14 +394,35 @@ impl SweepPlan {
         self.values(point).iter().map(label).collect()
     }
 
-    /// The validated scenario of a design point.
-    pub fn scenario(&self, point: u64) -> Result<Scenario, ConfigError> {
-        let values = self.values(point);
+    /// Stage two for every design point, in parallel: the first bad point
+    /// (in point order) is the error, as `detente sweep` reports it.
+    pub fn check_points(&self) -> Result<(), ConfigError> {
+        match (0..self.point_count())
+            .into_par_iter()
+            .map(|p| self.scenario(p).map(|_| ()))
+            .find_first(|r| r.is_err())
+        {
+            Some(Err(e)) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// The config document of a design point.
+    fn document(&self, values: &[toml::Value]) -> toml::Table {
         let mut doc = self.base.clone();
-        for (p, v) in self.parameters.iter().zip(&values) {
+        for (p, v) in self.parameters.iter().zip(values) {
+            // Paths exist and do not overlap, so setting one never removes
+            // the tables on the way to another.
             overrides::set(&mut doc, &p.path, v.clone())
                 .expect("validated: every parameter path exists");
         }
+        doc
+    }
+
+    /// The validated scenario of a design point.
+    pub fn scenario(&self, point: u64) -> Result<Scenario, ConfigError> {
+        let values = self.values(point);
+        let doc = self.document(&values);
         let at = || {
             let assignment: Vec<String> = self
                 .parameters
@@ -343,37 +432,158 @@ impl SweepPlan {
                 .collect();
             format!("design point {point} ({})", assignment.join(", "))
         };
-        let raw: RawConfig = toml::Value::Table(doc)
-            .try_into()
-            .map_err(|e: toml::de::Error| {
-                invalid(
-                    &self.file,
-                    None,
-                    &at(),
-                    format!(
-                        "is not a valid config: {}",
-                        crate::config::locate::with_suggestion(e.message().trim())
-                    ),
-                )
-            })?;
+        // The place of the parameter that sets (or holds) the bad key.
+        let fail = |key: Option<&str>, message: String| {
+            let (file, location) = key
+                .and_then(|key| self.parameters.iter().position(|p| overlaps(&p.path, key)))
+                .map_or_else(
+                    || self.places[self.parameters.len()].clone(),
+                    |i| self.places[i].clone(),
+                );
+            ConfigError::Invalid {
+                file,
+                key: at(),
+                location,
+                message,
+            }
+        };
+        let raw: RawConfig = match toml::Value::Table(doc).try_into() {
+            Ok(raw) => raw,
+            Err(e) => {
+                // A value of the wrong type: find its key through the text.
+                let text = toml::to_string(&self.document(&values)).expect("a table serialises");
+                let key = toml::from_str::<RawConfig>(&text)
+                    .err()
+                    .and_then(|e| e.span())
+                    .and_then(|span| locate::path_at(&text, span.start));
+                let message = locate::with_suggestion(e.message().trim());
+                let message = match &key {
+                    Some(key) => format!("is not a valid config: {key}: {message}"),
+                    None => format!("is not a valid config: {message}"),
+                };
+                return Err(fail(key.as_deref(), message));
+            }
+        };
         validate(&raw, &self.file, None).map_err(|e| match e {
-            ConfigError::Invalid { key, message, .. } => invalid(
-                &self.file,
-                None,
-                &at(),
-                format!("is invalid: {key} {message}"),
-            ),
+            ConfigError::Invalid { key, message, .. } => {
+                fail(Some(&key), format!("is invalid: {key} {message}"))
+            }
             other => other,
         })
     }
 }
 
-fn parameter(
-    base: &toml::Table,
-    raw: &RawParameter,
-    sampled: bool,
-    key: &str,
-) -> Result<Parameter, String> {
+/// A checked parameter whose values are not built yet.
+#[derive(Debug)]
+struct Draft {
+    path: String,
+    name: String,
+    shape: Shape,
+}
+
+/// What is wrong with a field of a `[[sweep.parameters]]` table.
+#[derive(Debug)]
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+/// A parameter's values before they are built.
+#[derive(Debug)]
+enum Shape {
+    List(Vec<toml::Value>),
+    /// A continuous range for the sampled designs.
+    Range {
+        from: f64,
+        to: f64,
+        log: bool,
+        integer: bool,
+    },
+    /// A range cut into `steps` values for grid and zip.
+    Stepped {
+        from: f64,
+        to: f64,
+        steps: u32,
+        log: bool,
+        integer: bool,
+    },
+}
+
+impl Shape {
+    /// Number of listed values (`None` for a continuous range).
+    fn count(&self) -> Option<u64> {
+        match self {
+            Shape::List(values) => Some(values.len() as u64),
+            Shape::Stepped { steps, .. } => Some(u64::from(*steps)),
+            Shape::Range { .. } => None,
+        }
+    }
+
+    fn build(self) -> Levels {
+        match self {
+            Shape::List(values) => Levels::List(values),
+            Shape::Range {
+                from,
+                to,
+                log,
+                integer,
+            } => Levels::Range {
+                from,
+                to,
+                log,
+                integer,
+            },
+            Shape::Stepped {
+                from,
+                to,
+                steps,
+                log,
+                integer,
+            } => Levels::stepped(from, to, steps, log, integer),
+        }
+    }
+}
+
+/// Number of design points, from the sizes alone (saturating at `u128::MAX`):
+/// `counts` are the listed parameters' numbers of values, `parameters` the
+/// number of parameters.
+fn design_size(design: Design, counts: &[u64], parameters: usize, sampling: &Sampling) -> u128 {
+    let d = parameters as u128;
+    match design {
+        Design::Grid => counts
+            .iter()
+            .try_fold(1u128, |n, &c| n.checked_mul(u128::from(c)))
+            .unwrap_or(u128::MAX),
+        Design::Zip => counts.first().map_or(1, |&c| u128::from(c)),
+        Design::Random | Design::Lhs => u128::from(sampling.points),
+        Design::Morris => {
+            u128::from(sampling.trajectories).saturating_mul(sampling.factors() as u128 + 1)
+        }
+        Design::Sobol => {
+            let per_sample = if sampling.second_order {
+                2 * d + 2
+            } else {
+                d + 2
+            };
+            u128::from(sampling.samples).saturating_mul(per_sample)
+        }
+    }
+}
+
+/// Whether setting one path would change the other: the same key, or one
+/// inside the other's table.
+fn overlaps(a: &str, b: &str) -> bool {
+    let inside = |inner: &str, outer: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// Checks one `[[sweep.parameters]]` table: its path, column name and the
+/// shape of its values. An error names the field it is about.
+fn parameter(base: &toml::Table, raw: &RawParameter, sampled: bool) -> Result<Draft, FieldError> {
     let path = raw.path.trim().to_string();
     // Keys that would change the shape of the datasets or the seeding.
     let fixed = [
@@ -388,71 +598,102 @@ fn parameter(
         .iter()
         .any(|f| path == *f || path.starts_with(&format!("{f}.")))
     {
-        return Err(format!(
-            "`{path}` cannot be swept: seeds and replicates come from --seed and \
-             sweep.replications, and the issue space must be the same at every point"
+        return Err(field_error(
+            "path",
+            format!(
+                "`{path}` cannot be swept: seeds and replicates come from --seed and \
+                 sweep.replications, and the issue space must be the same at every point"
+            ),
         ));
     }
-    let current = overrides::get(base, &path)?;
+    let current = overrides::get(base, &path).map_err(|message| field_error("path", message))?;
     let integer = matches!(current, Some(toml::Value::Integer(_)));
     let name = raw.name.clone().unwrap_or_else(|| path.clone());
-    let levels = match (&raw.values, raw.from, raw.to) {
+    let shape = match (&raw.values, raw.from, raw.to) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err("give either `values` or `from`/`to`, not both".into());
+            return Err(field_error(
+                "values",
+                "and `from`/`to` are both given; give one or the other",
+            ));
         }
         (Some(values), None, None) => {
             if values.is_empty() {
-                return Err("`values` is empty; list at least one value".into());
+                return Err(field_error("values", "is empty; list at least one value"));
             }
             if let Some(bad) = values
                 .iter()
                 .find(|v| matches!(v, toml::Value::Array(_) | toml::Value::Table(_)))
             {
-                return Err(format!(
-                    "values must be numbers or strings, not a {}",
-                    bad.type_str()
+                return Err(field_error(
+                    "values",
+                    format!("must be numbers or strings, not a {}", bad.type_str()),
                 ));
             }
             if raw.steps.is_some() {
-                return Err("`steps` goes with `from`/`to`, not with `values`".into());
+                return Err(field_error(
+                    "steps",
+                    "goes with `from`/`to`, not with `values`",
+                ));
             }
-            Levels::List(values.clone())
+            Shape::List(values.clone())
         }
         (None, Some(from), Some(to)) => {
             if !from.is_finite() || !to.is_finite() {
-                return Err(format!(
-                    "`from` and `to` must be finite (got {from} and {to})"
+                return Err(field_error(
+                    "from",
+                    format!("and `to` must be finite (got {from} and {to})"),
                 ));
             }
             let log = raw.scale == RawScale::Log;
             if log && (from <= 0.0 || to <= 0.0) {
-                return Err(format!(
-                    "a log scale needs positive `from` and `to` (got {from} and {to})"
+                return Err(field_error(
+                    "scale",
+                    format!("is log, which needs positive `from` and `to` (got {from} and {to})"),
                 ));
             }
             match (sampled, raw.steps) {
                 (true, Some(_)) => {
-                    return Err("`steps` applies to grid and zip designs; random and lhs draw within from..to".into());
+                    return Err(field_error(
+                        "steps",
+                        "applies to grid and zip designs; random and lhs draw within from..to",
+                    ));
                 }
-                (true, None) => Levels::Range {
+                (true, None) => Shape::Range {
                     from,
                     to,
                     log,
                     integer,
                 },
                 (false, None) | (false, Some(0)) => {
-                    return Err(
-                        "a range needs `steps` (at least 1) for grid and zip designs".into(),
-                    );
+                    return Err(field_error(
+                        "steps",
+                        "must be at least 1: a range needs `steps` in the grid and zip designs",
+                    ));
                 }
-                (false, Some(steps)) => Levels::stepped(from, to, steps, log, integer),
+                (false, Some(steps)) => Shape::Stepped {
+                    from,
+                    to,
+                    steps,
+                    log,
+                    integer,
+                },
             }
         }
         (None, _, _) => {
-            return Err(format!(
-                "`{path}` needs `values = [...]` or a range `from`, `to` (and `steps` for grid and zip) ({key})"
+            return Err(field_error(
+                "path",
+                format!(
+                    "`{path}` needs `values = [...]` or a range `from`, `to` (and `steps` for grid and zip)"
+                ),
             ));
         }
     };
-    Ok(Parameter { path, name, levels })
+    Ok(Draft { path, name, shape })
+}
+
+fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
 }
