@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::AnalysisFormat;
-use crate::commands::sweep::Shard;
+use crate::sweep::Shard;
 use crate::plot::Format;
 
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.

@@ -89,7 +89,7 @@ pub fn merge(
             );
         }
         if m.design != first.design {
-            let what = crate::commands::sweep::differences(first, m).join("; ");
+            let what = crate::data::study_dir::differences(first, m).join("; ");
             return differs("designs", "one design", &format!("another ({what})"));
         }
         let (a, b) = (first.shard.expect("checked"), m.shard.expect("checked"));

@@ -2,13 +2,10 @@
 //! streaming `runs.csv` and `summary.csv` in order, checkpointing as it goes
 //! so an interrupted study can be resumed, and optionally one shard of it.
 
-use std::collections::VecDeque;
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -16,53 +13,18 @@ use rayon::prelude::*;
 
 use crate::commands::run::default_threads;
 use crate::config;
-use crate::data::digest::{self, DigestWriter, FileDigest};
-use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
 use crate::data::row::push_row;
-use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
-use crate::data::study::{
-    Checkpoint, DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest,
-};
+use crate::data::runs::{sweep_run_columns, trace_columns};
+use crate::data::study::{DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest};
+use crate::data::study_dir::{self, StudyContents, StudyFiles, Want};
 use crate::data::{StudyLock, sha256_hex, timestamp};
-use crate::engine::{self, RunRecord, run_ordered};
+use crate::engine::{self, run_ordered};
 use crate::error::Error;
-use crate::model::{Model, Outcome, Scenario, Scratch};
+use crate::model::{Outcome, Scenario};
+use crate::sweep::Shard;
 use crate::sweep::summary::{PointSummary, summary_columns};
+use crate::sweep::worker::{Done, Models, Worker};
 use crate::sweep::{DEFAULT_MAX_RUNS, Design, SweepPlan};
-
-/// One shard of a design: `index` of `count`, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    pub index: u64,
-    pub count: u64,
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let parse = || {
-            let (k, n) = s.split_once('/')?;
-            Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?))
-        };
-        match parse() {
-            Some((index, count)) if count >= 1 && (1..=count).contains(&index) => {
-                Ok(Shard { index, count })
-            }
-            _ => Err(format!(
-                "`{s}` is not a shard: write K/N with 1 <= K <= N, e.g. 2/8"
-            )),
-        }
-    }
-}
-
-impl Shard {
-    /// Points `first..end` of `points` that this shard covers.
-    pub fn points(self, points: u64) -> (u64, u64) {
-        let at = |k: u64| (u128::from(points) * u128::from(k) / u128::from(self.count)) as u64;
-        (at(self.index - 1), at(self.index))
-    }
-}
 
 /// Options of `detente sweep`.
 #[derive(Debug, Clone, Default)]
@@ -181,11 +143,15 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     let base = &loaded.scenario;
     let mut manifest = fresh_manifest(&plan, &file, threads, options.shard, first_point, end_point);
     let _lock = StudyLock::acquire(&dir)?;
-    let resumed = prepare_dir(&dir, options, &manifest)?;
-    let mut study = Study::open(&dir, &plan, base, resumed.as_ref())?;
+    let want = Want {
+        force: options.force,
+        resume: options.resume,
+    };
+    let resumed = study_dir::prepare(&dir, want, &options.config, &manifest)?;
+    let mut study = StudyFiles::open(&dir, &contents(&plan, base)?, resumed.as_ref())?;
     // The first checkpoint records the headers: they must be on disk first.
     study.flush()?;
-    manifest.digests = study.fixed.clone();
+    manifest.digests = study.fixed().to_vec();
     if let Some(previous) = &resumed {
         manifest.started_at = previous.started_at.clone();
         manifest.wall_time_seconds = previous.wall_time_seconds;
@@ -208,18 +174,11 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         clock_start: manifest_wall(&resumed),
     };
     let mut interrupted = false;
-    let models = Models {
-        plan: &plan,
-        recent: Mutex::new(VecDeque::new()),
-    };
+    let models = Models::new(&plan);
     run_ordered(
         &pool,
         first_run + state.manifest.runs_done..first_run + runs_total,
-        || Worker {
-            scratch: Scratch::default(),
-            model: None,
-            fields: Vec::new(),
-        },
+        Worker::default,
         |run, worker| worker.run(&models, run),
         |chunk| {
             let n = chunk.len() as u64;
@@ -379,429 +338,25 @@ fn fresh_manifest(
     }
 }
 
-/// Decides what to do with an existing directory. Returns the manifest of an
-/// incomplete study to resume, or `None` to start afresh (the directory is
-/// then new or empty).
-fn prepare_dir(
-    dir: &Path,
-    options: &SweepOptions,
-    fresh: &StudyManifest,
-) -> Result<Option<StudyManifest>, Error> {
-    if !dir.exists() || is_empty_dir(dir)? {
-        return Ok(None);
-    }
-    if options.force {
-        check_replaceable(dir, &[&options.config])?;
-        remove_replaceable(dir)?;
-        return Ok(None);
-    }
-    if !dir.join("manifest.json").exists() {
-        return Err(Error::OutputExists(dir.to_path_buf()));
-    }
-    let existing = StudyManifest::read(dir)?;
-    if existing.complete {
-        return Err(Error::Usage(format!(
-            "{} holds a complete study; pass --force to replace it or --out to write elsewhere",
-            dir.display()
-        )));
-    }
-    if !options.resume {
-        return Err(Error::Usage(format!(
-            "{} holds an incomplete study ({} of {} runs done); pass --resume to finish it or --force to start over",
-            dir.display(),
-            existing.runs_done,
-            existing.runs_total
-        )));
-    }
-    let differences = differences(&existing, fresh);
-    if !differences.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} holds a study of another experiment ({}); --resume needs the same config, design, seed and shard (or pass --force to start over)",
-            dir.display(),
-            differences.join("; ")
-        )));
-    }
-    if existing.checkpoint.is_none() {
-        return Err(Error::Usage(format!(
-            "{} records no checkpoint to resume from; pass --force to start over",
-            dir.display()
-        )));
-    }
-    Ok(Some(existing))
-}
-
-/// What makes `existing` another experiment than `fresh`, in words.
-pub fn differences(existing: &StudyManifest, fresh: &StudyManifest) -> Vec<String> {
-    let mut out = Vec::new();
-    let short = |hash: &str| hash.chars().take(12).collect::<String>();
-    if existing.config_sha256 != fresh.config_sha256 {
-        out.push(format!(
-            "config sha256 {} there, {} here",
-            short(&existing.config_sha256),
-            short(&fresh.config_sha256)
-        ));
-    }
-    if existing.seed != fresh.seed {
-        out.push(format!("seed {} there, {} here", existing.seed, fresh.seed));
-    }
-    let (a, b) = (&existing.design, &fresh.design);
-    if a.kind != b.kind {
-        out.push(format!("design {} there, {} here", a.kind, b.kind));
-    }
-    if a.points != b.points {
-        out.push(format!("{} points there, {} here", a.points, b.points));
-    }
-    if a.replications != b.replications {
-        out.push(format!(
-            "{} replications there, {} here",
-            a.replications, b.replications
-        ));
-    }
-    if a.parameters != b.parameters {
-        let names = |d: &DesignInfo| {
-            d.parameters
-                .iter()
-                .map(|p| format!("{}={}", p.name, p.path))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        out.push(format!(
-            "parameters [{}] there, [{}] here",
-            names(a),
-            names(b)
-        ));
-    }
-    if a.common_random_numbers != b.common_random_numbers {
-        let streams = |crn: bool| {
-            if crn {
-                "common random numbers"
-            } else {
-                "independent streams"
-            }
-        };
-        out.push(format!(
-            "{} there, {} here",
-            streams(a.common_random_numbers),
-            streams(b.common_random_numbers)
-        ));
-    }
-    if a.sensitivity != b.sensitivity && out.is_empty() {
-        out.push("sensitivity design structure differs".into());
-    }
-    let shard = |s: &Option<ShardInfo>| match s {
-        Some(s) => format!("shard {}/{}", s.index, s.count),
-        None => "no shard".into(),
-    };
-    if existing.shard != fresh.shard {
-        out.push(format!(
-            "{} there, {} here",
-            shard(&existing.shard),
-            shard(&fresh.shard)
-        ));
-    }
-    out
-}
-
-/// The study's open files.
-struct Study {
-    runs: CsvFile,
-    rounds: CsvFile,
-    summary: CsvFile,
-    partial: Option<PointSummary>,
-    /// Digests of the files written once at the start (design, config).
-    fixed: Vec<FileDigest>,
-}
-
-impl Study {
-    /// Creates the files, or reopens them at the checkpoint when resuming.
-    fn open(
-        dir: &Path,
-        plan: &SweepPlan,
-        base: &Scenario,
-        resumed: Option<&StudyManifest>,
-    ) -> Result<Study, Error> {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let design = design_table(plan)?;
-        let fixed = vec![
-            FileDigest::of_bytes("design.csv", design.as_bytes(), plan.point_count()),
-            FileDigest::of_bytes("config.toml", plan.text.as_bytes(), 0),
-        ];
-        if let Some(previous) = resumed {
-            let checkpoint = previous
-                .checkpoint
-                .as_ref()
-                .expect("prepare_dir only resumes with a checkpoint");
-            // The files written at the start must be those this plan writes,
-            // and the growing ones must be intact up to the checkpoint.
-            for digest in &fixed {
-                if !previous.digests.contains(digest) {
-                    return Err(Error::Usage(format!(
-                        "{}: the manifest records no {} of this study; it cannot be resumed, pass --force to start over",
-                        dir.display(),
-                        digest.name
-                    )));
-                }
-                digest::verify(dir, digest, true)?;
-            }
-            let reopen = |name: &str| {
-                let record = checkpoint.file(name).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "{}: the checkpoint records no {name}; the study cannot be resumed, pass --force to start over",
-                        dir.display()
-                    ))
-                })?;
-                CsvFile::reopen(dir, record)
-            };
-            return Ok(Study {
-                runs: reopen("runs.csv")?,
-                rounds: reopen("rounds.csv")?,
-                summary: reopen("summary.csv")?,
-                partial: checkpoint.partial_point.clone(),
-                fixed,
-            });
-        }
-        let write = |name: &str, bytes: &[u8]| {
-            let path = dir.join(name);
-            fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
-        };
-        write("design.csv", design.as_bytes())?;
-        write("config.toml", plan.text.as_bytes())?;
-        let names: Vec<String> = plan.parameters.iter().map(|p| p.name.clone()).collect();
-        let mut runs = CsvFile::create(&dir.join("runs.csv"))?;
-        runs.write_header(&runs_header(base, &names))?;
-        let mut rounds = CsvFile::create(&dir.join("rounds.csv"))?;
-        rounds.write_header(&trace_columns(base))?;
-        let mut summary = CsvFile::create(&dir.join("summary.csv"))?;
-        let header: Vec<String> = std::iter::once("point_id".to_string())
+/// What a new study's files start with.
+fn contents(plan: &SweepPlan, base: &Scenario) -> Result<StudyContents, Error> {
+    let names: Vec<String> = plan.parameters.iter().map(|p| p.name.clone()).collect();
+    Ok(StudyContents {
+        design: design_table(plan)?,
+        points: plan.point_count(),
+        config: plan.text.clone(),
+        runs_header: sweep_run_columns(base, &names),
+        rounds_header: trace_columns(base),
+        summary_header: std::iter::once("point_id".to_string())
             .chain(names)
             .chain(summary_columns(base))
-            .collect();
-        summary.write_header(&header)?;
-        Ok(Study {
-            runs,
-            rounds,
-            summary,
-            partial: None,
-            fixed,
-        })
-    }
-
-    fn flush(&mut self) -> Result<(), Error> {
-        self.runs.flush()?;
-        self.rounds.flush()?;
-        self.summary.flush()
-    }
-
-    /// Digests of the growing files as they stand.
-    fn growing(&self) -> Vec<FileDigest> {
-        [&self.runs, &self.rounds, &self.summary]
-            .iter()
-            .map(|f| f.digest())
-            .collect()
-    }
-
-    fn checkpoint(&self) -> Checkpoint {
-        Checkpoint {
-            files: self.growing(),
-            partial_point: self.partial.clone(),
-        }
-    }
-
-    /// Digests of every data file of the finished study.
-    fn digests(&self) -> Vec<FileDigest> {
-        self.fixed.iter().cloned().chain(self.growing()).collect()
-    }
-}
-
-/// Columns of a sweep's `runs.csv`.
-fn runs_header(base: &Scenario, parameters: &[String]) -> Vec<String> {
-    let run = run_columns(base);
-    ["point_id", "replicate"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain(run[..2].iter().cloned())
-        .chain(parameters.iter().cloned())
-        .chain(run[2..].iter().cloned())
-        .collect()
-}
-
-/// An append-only CSV file that counts and hashes its bytes and rows (for
-/// checkpoints and the manifest's digests).
-struct CsvFile {
-    path: PathBuf,
-    name: String,
-    file: DigestWriter<BufWriter<File>>,
-    row: Vec<u8>,
-}
-
-impl CsvFile {
-    fn create(path: &Path) -> Result<CsvFile, Error> {
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        Ok(CsvFile::new(path, DigestWriter::new(Self::buffered(file))))
-    }
-
-    /// Opens an existing file after checking it against its checkpoint
-    /// record, cut back to the recorded length (dropping anything written
-    /// after the last checkpoint).
-    fn reopen(dir: &Path, record: &FileDigest) -> Result<CsvFile, Error> {
-        let path = dir.join(&record.name);
-        let hashed = digest::verify(dir, record, false)?;
-        let file = OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        file.set_len(record.bytes)
-            .map_err(|e| Error::io(&path, e))?;
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        Ok(CsvFile::new(
-            &path,
-            DigestWriter::resume(Self::buffered(file), hashed),
-        ))
-    }
-
-    fn buffered(file: File) -> BufWriter<File> {
-        BufWriter::with_capacity(1 << 16, file)
-    }
-
-    fn new(path: &Path, file: DigestWriter<BufWriter<File>>) -> CsvFile {
-        CsvFile {
-            path: path.to_path_buf(),
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            file,
-            row: Vec::new(),
-        }
-    }
-
-    /// Writes the header line (not counted as a data row).
-    fn write_header(&mut self, fields: &[String]) -> Result<(), Error> {
-        let mut line = Vec::new();
-        push_row(&mut line, fields);
-        self.write_rows(&line, 0)
-    }
-
-    fn write_row(&mut self, fields: &[String]) -> Result<(), Error> {
-        let mut row = std::mem::take(&mut self.row);
-        row.clear();
-        push_row(&mut row, fields);
-        let written = self.write_rows(&row, 1);
-        self.row = row;
-        written
-    }
-
-    /// Writes `rows` formatted rows.
-    fn write_rows(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
-        self.file
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.path, e))?;
-        self.file.add_rows(rows);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), Error> {
-        self.file.flush().map_err(|e| Error::io(&self.path, e))
-    }
-
-    fn digest(&self) -> FileDigest {
-        self.file.digest(&self.name)
-    }
-}
-
-/// Models of the design points being run, shared by the workers: rayon
-/// splits a chunk into many small jobs, and building a point's model (apply
-/// the parameters, validate, prepare) once per point rather than once per
-/// job keeps that cost out of the parallel section.
-struct Models<'a> {
-    plan: &'a SweepPlan,
-    recent: Mutex<VecDeque<(u64, Arc<Model>)>>,
-}
-
-impl Models<'_> {
-    /// Points kept: those a chunk spans when replications are few.
-    const KEEP: usize = 64;
-
-    fn get(&self, point: u64) -> Arc<Model> {
-        let lock = || {
-            self.recent
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-        };
-        if let Some((_, model)) = lock().iter().find(|(p, _)| *p == point) {
-            return Arc::clone(model);
-        }
-        let scenario = self
-            .plan
-            .scenario(point)
-            .expect("validated: every design point gives a valid scenario");
-        let model = Arc::new(Model::new(scenario));
-        let mut recent = lock();
-        if recent.len() == Self::KEEP {
-            recent.pop_front();
-        }
-        recent.push_back((point, Arc::clone(&model)));
-        model
-    }
-}
-
-/// Per-thread state: buffers, the current point's model and parameter labels.
-struct Worker {
-    scratch: Scratch,
-    model: Option<(u64, Arc<Model>, Vec<String>)>,
-    fields: Vec<String>,
-}
-
-impl Worker {
-    /// Runs global run `run` and formats its `runs.csv` row.
-    fn run(&mut self, models: &Models, run: u64) -> Done {
-        let plan = models.plan;
-        let (point, replicate) = (run / plan.replications, run % plan.replications);
-        if self.model.as_ref().is_none_or(|(p, _, _)| *p != point) {
-            self.model = Some((point, models.get(point), plan.labels(point)));
-        }
-        let (_, model, labels) = self.model.as_ref().expect("set just above");
-        let seed = plan.run_seed(point, replicate);
-        let scratch = &mut self.scratch;
-        // Replicate 0 of every point is traced: rounds.csv shows how a typical
-        // negotiation at each design point unfolded.
-        let traced = replicate == 0;
-        let record = engine::guarded(run, seed, |offers| {
-            model.simulate(seed, scratch, traced.then_some(offers))
-        });
-        self.fields.clear();
-        run_fields(model.scenario(), &record, &mut self.fields);
-        let (ids, rest) = self.fields.split_at(2);
-        let head = [point.to_string(), replicate.to_string()];
-        let mut row = Vec::with_capacity(256);
-        push_row(&mut row, head.iter().chain(ids).chain(labels).chain(rest));
-        let mut trace = Vec::new();
-        push_trace(model.scenario(), &record, &mut trace);
-        Done {
-            point,
-            record,
-            row,
-            trace,
-        }
-    }
-}
-
-/// A finished run with its formatted rows.
-struct Done {
-    point: u64,
-    record: RunRecord,
-    /// Its `runs.csv` row.
-    row: Vec<u8>,
-    /// Its `rounds.csv` rows (replicate 0 only).
-    trace: Vec<u8>,
+            .collect(),
+    })
 }
 
 /// The writer's side of a running sweep.
 struct Progress {
-    study: Study,
+    study: StudyFiles,
     manifest: StudyManifest,
     dir: PathBuf,
     /// Wall time of earlier sessions of a resumed study.
@@ -908,33 +463,5 @@ impl fmt::Display for SweepReport {
             )?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shards_cover_the_points_exactly_once() {
-        for points in [1u64, 7, 10, 1000] {
-            for count in 1..=5u64 {
-                let mut next = 0;
-                for index in 1..=count {
-                    let (first, end) = Shard { index, count }.points(points);
-                    assert_eq!(first, next);
-                    next = end;
-                }
-                assert_eq!(next, points);
-            }
-        }
-    }
-
-    #[test]
-    fn shard_syntax_is_checked() {
-        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
-        assert!("0/4".parse::<Shard>().is_err());
-        assert!("5/4".parse::<Shard>().is_err());
-        assert!("2".parse::<Shard>().is_err());
     }
 }

@@ -7,6 +7,7 @@ pub mod output;
 pub mod row;
 pub mod runs;
 pub mod study;
+pub mod study_dir;
 pub mod verified;
 
 pub use digest::{DigestWriter, FileDigest};

@@ -34,6 +34,18 @@ pub fn run_columns(scenario: &Scenario) -> Vec<String> {
     columns
 }
 
+/// Columns of a sweep's `runs.csv`.
+pub fn sweep_run_columns(base: &Scenario, parameters: &[String]) -> Vec<String> {
+    let run = run_columns(base);
+    ["point_id", "replicate"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(run[..2].iter().cloned())
+        .chain(parameters.iter().cloned())
+        .chain(run[2..].iter().cloned())
+        .collect()
+}
+
 /// Columns of `rounds.csv`.
 pub fn trace_columns(scenario: &Scenario) -> Vec<String> {
     let mut columns: Vec<String> = ["run_id", "track", "round", "offerer"]
