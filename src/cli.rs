@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::AnalysisFormat;
-use crate::sweep::Shard;
 use crate::plot::Format;
+use crate::sweep::Shard;
 
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.
 #[derive(Debug, Parser)]

@@ -1,12 +1,19 @@
 //! The negotiation dance of one run: each side's utility of every offer over
 //! the rounds, the deal marked.
 
+use std::collections::BTreeSet;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use crate::data::Verified;
+use crate::error::Error;
+use crate::model::Scenario;
 
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,
 };
+use super::table::{field, read_columns};
 
 /// One offer: round, made by the proposer?, proposer's and opponent's utility, accepted?
 pub type Offer = (u32, bool, f64, f64, bool);
@@ -152,4 +159,95 @@ impl Figure for DanceFigure {
         }
         Ok(())
     }
+}
+
+/// The dance of a representative traced run: among traced runs that ended in
+/// agreement, the one with the median number of rounds (else the first traced run).
+pub(super) fn dance_figure(
+    dir: &Verified,
+    scenario: &Scenario,
+) -> Result<Option<DanceFigure>, Error> {
+    let (p, o) = (scenario.proposer(), scenario.opponent());
+    let (proposer, opponent) = (&scenario.agents[p].name, &scenario.agents[o].name);
+    let trace = read_columns(
+        dir,
+        "rounds.csv",
+        &[
+            "run_id",
+            "track",
+            "round",
+            "offerer",
+            &format!("utility_{proposer}"),
+            &format!("utility_{opponent}"),
+            "response",
+        ]
+        .map(String::from),
+        |r, h| field(r, h, "track") == "main",
+    )?;
+    let traced: BTreeSet<u64> = trace[0].iter().filter_map(|v| v.parse().ok()).collect();
+    if traced.is_empty() {
+        return Ok(None);
+    }
+    let runs = read_columns(
+        dir,
+        "runs.csv",
+        &["run_id", "outcome", "rounds", "seed"].map(String::from),
+        |r, h| {
+            field(r, h, "run_id")
+                .parse()
+                .is_ok_and(|id| traced.contains(&id))
+        },
+    )?;
+    let mut agreed: Vec<(u64, u64)> = runs[0]
+        .iter()
+        .zip(&runs[1])
+        .zip(&runs[2])
+        .filter(|((_, outcome), _)| *outcome == "agreement")
+        .filter_map(|((id, _), rounds)| Some((rounds.parse().ok()?, id.parse().ok()?)))
+        .collect();
+    agreed.sort_unstable();
+    let (chosen, why) = match agreed.get(agreed.len().saturating_sub(1) / 2) {
+        Some(&(_, id)) => (
+            id,
+            format!(
+                "the traced run ending in agreement with the median number of rounds ({} traced runs, {} agreements)",
+                traced.len(),
+                agreed.len()
+            ),
+        ),
+        None => (
+            *traced.iter().next().expect("not empty"),
+            format!(
+                "the first traced run (no traced run ended in agreement; {} traced)",
+                traced.len()
+            ),
+        ),
+    };
+    let id = chosen.to_string();
+    let at = runs[0].iter().position(|r| *r == id);
+    let outcome = at.map_or("unknown".into(), |i| runs[1][i].replace('_', " "));
+    let seed = at.map_or(String::new(), |i| runs[3][i].clone());
+    let offers = (0..trace[0].len())
+        .filter(|&i| trace[0][i] == id)
+        .filter_map(|i| {
+            Some((
+                trace[2][i].parse().ok()?,
+                trace[3][i] == *proposer,
+                trace[4][i].parse().ok()?,
+                trace[5][i].parse().ok()?,
+                trace[6][i] == "accept",
+            ))
+        })
+        .collect();
+    Ok(Some(DanceFigure {
+        scenario: scenario.name.clone(),
+        proposer: proposer.clone(),
+        opponent: opponent.clone(),
+        run_id: id.clone(),
+        outcome,
+        offers,
+        note: format!(
+            "Run {id}: {why}.\nRerun it with: detente run CONFIG --replay {seed} --trace"
+        ),
+    }))
 }

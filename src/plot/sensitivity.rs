@@ -4,11 +4,16 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::data::Verified;
+use crate::error::Error;
+use crate::model::Scenario;
+
 use super::rate::short;
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, category_label, label_style, note_style, slug, tick_style,
     title_style,
 };
+use super::table::Table;
 
 /// An index value with its interval.
 pub type Value = (f64, f64, f64);
@@ -195,4 +200,74 @@ impl Figure for SensitivityFigure {
         }
         Ok(())
     }
+}
+
+/// One figure per output of `sensitivity.csv`.
+pub(super) fn sensitivity_figures(
+    dir: &Verified,
+    scenario: &Scenario,
+) -> Result<Vec<SensitivityFigure>, Error> {
+    let table = Table::read(dir, "sensitivity.csv")?;
+    let (outputs, methods, indices, factors) = (
+        table.texts("output"),
+        table.texts("method"),
+        table.texts("index"),
+        table.texts("factor"),
+    );
+    let (values, lows, highs) = (
+        table.numbers("value"),
+        table.numbers("ci_low"),
+        table.numbers("ci_high"),
+    );
+    let mut names: Vec<&str> = Vec::new();
+    for o in &outputs {
+        if !names.contains(o) {
+            names.push(o);
+        }
+    }
+    let get = |i: usize| {
+        (
+            values[i].unwrap_or(f64::NAN),
+            lows[i].unwrap_or(f64::NAN),
+            highs[i].unwrap_or(f64::NAN),
+        )
+    };
+    let mut figures = Vec::new();
+    for output in names {
+        let rows: Vec<usize> = (0..outputs.len())
+            .filter(|&i| outputs[i] == output)
+            .collect();
+        let method = methods[rows[0]].to_string();
+        let (first, second) = if method == "morris" {
+            ("mu_star", "sigma")
+        } else {
+            ("S1", "ST")
+        };
+        let mut list: Vec<(String, Value, Value)> = Vec::new();
+        for &i in rows.iter().filter(|&&i| indices[i] == first) {
+            let other = rows
+                .iter()
+                .find(|&&k| indices[k] == second && factors[k] == factors[i])
+                .map_or((f64::NAN, f64::NAN, f64::NAN), |&k| get(k));
+            list.push((factors[i].to_string(), get(i), other));
+        }
+        // Most important first: by μ* (Morris) or ST (Sobol).
+        if method == "morris" {
+            list.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+        } else {
+            list.sort_by(|a, b| b.2.0.total_cmp(&a.2.0));
+        }
+        let noise = rows
+            .iter()
+            .find(|&&i| indices[i] == "noise_share")
+            .and_then(|&i| values[i]);
+        figures.push(SensitivityFigure {
+            scenario: scenario.name.clone(),
+            output: output.to_string(),
+            method,
+            factors: list,
+            noise_share: noise,
+        });
+    }
+    Ok(figures)
 }

@@ -5,9 +5,15 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::data::Verified;
+use crate::error::Error;
+use crate::model::{Model, Scenario, Subspace};
+use crate::theory::analysis::{Solution, analyze};
+
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,
 };
+use super::table::{field, read_columns};
 
 #[derive(Debug, Clone)]
 pub struct SpaceFigure {
@@ -158,4 +164,65 @@ impl Figure for SpaceFigure {
         root.draw(&Text::new(self.note.clone(), (30, 772), note_style()))?;
         Ok(())
     }
+}
+
+/// Packages drawn in the outcome space at most (every k-th beyond this).
+const MAX_PACKAGES_DRAWN: usize = 20_000;
+/// Simulated deals drawn at most.
+const MAX_DEALS_DRAWN: usize = 4_000;
+
+pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceFigure, Error> {
+    let model = Model::new(scenario.clone());
+    let draw = scenario
+        .environment
+        .expected(scenario.protocol.deadline_rounds);
+    let analysis = analyze(&model, &draw, "expected values".into());
+    let (p, o) = (scenario.proposer(), scenario.opponent());
+    let (proposer, opponent) = (&scenario.agents[p], &scenario.agents[o]);
+    let (threat, leverage) = (draw.threat, draw.leverage_at(1));
+    let space = Subspace::full(&scenario.issues);
+    let stride = space.size().div_ceil(MAX_PACKAGES_DRAWN).max(1);
+    let packages = (0..space.size())
+        .step_by(stride)
+        .map(|n| {
+            let package = space.package(n);
+            (
+                proposer.utility_of(&package, threat, leverage),
+                opponent.utility_of(&package, threat, leverage),
+                model.hosts_accept(&package, threat, leverage),
+            )
+        })
+        .collect();
+    let pair = |s: &Solution| (s.utilities[&proposer.name], s.utilities[&opponent.name]);
+    let names = [
+        format!("utility_{}", proposer.name),
+        format!("utility_{}", opponent.name),
+    ];
+    let deals = read_columns(dir, "runs.csv", &names, |r, h| {
+        field(r, h, "outcome") == "agreement"
+    })?;
+    let every = deals[0].len().div_ceil(MAX_DEALS_DRAWN).max(1);
+    let deals = deals[0]
+        .iter()
+        .zip(&deals[1])
+        .step_by(every)
+        .filter_map(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .collect::<Vec<_>>();
+    Ok(SpaceFigure {
+        scenario: scenario.name.clone(),
+        proposer: proposer.name.clone(),
+        opponent: opponent.name.clone(),
+        packages,
+        frontier: analysis.frontier.iter().map(pair).collect(),
+        disagreement: pair(&analysis.disagreement),
+        nash: analysis.nash.as_ref().map(pair),
+        kalai_smorodinsky: analysis.kalai_smorodinsky.as_ref().map(pair),
+        equilibrium: analysis.equilibrium.deal.as_ref().map(pair),
+        note: format!(
+            "Packages and solutions at the expected environment (threat {threat:.2}, oil ${:.0}); {} simulated deals, each at its own run's environment.",
+            draw.price_at(1),
+            deals.len()
+        ),
+        deals,
+    })
 }
