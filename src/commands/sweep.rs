@@ -81,6 +81,11 @@ pub fn default_study_dir(scenario: &str, shard: Option<Shard>) -> PathBuf {
 pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutcome, Error> {
     let file = options.config.display().to_string();
     let loaded = config::load(&options.config)?;
+    if loaded.raw.sweep.is_none() {
+        return Err(Error::Usage(format!(
+            "{file} has no [sweep] table, so there is nothing to sweep; add one (see README, Sweeps), or run the scenario as it is with `detente run {file}`"
+        )));
+    }
     if options.replications == Some(0) {
         return Err(Error::Usage(
             "--replications must be at least 1 (got 0)".into(),

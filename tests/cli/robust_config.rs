@@ -339,9 +339,9 @@ fn stepped_range_of_billions_is_refused_before_allocating() {
 }
 
 #[test]
-fn replications_beyond_max_runs_are_refused_without_a_sweep_table() {
+fn replications_beyond_max_runs_are_refused_with_an_empty_sweep_table() {
     let dir = TempDir::new().unwrap();
-    let text = baseline_with_sweep("");
+    let text = baseline_with_sweep("[sweep]\n");
     let config = write_config(dir.path(), "plain", &text);
     let error = error_of(
         &["sweep", "--dry-run", "-n", "18446744073709551615"],
