@@ -111,6 +111,12 @@ pub enum Command {
         /// outputs (counted in the output) instead of stopping.
         #[arg(long)]
         drop_missing: bool,
+        /// Replace an existing sensitivity.csv.
+        #[arg(long)]
+        force: bool,
+        /// Do not redraw the study's figures afterwards.
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Join the shards of one sweep into the study an unsharded sweep writes.
     Merge {

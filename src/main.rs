@@ -164,13 +164,28 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             dir,
             outputs,
             drop_missing,
+            force,
+            no_plots,
         } => {
             let report = sensitivity::sensitivity(&SensitivityOptions {
                 dir: dir.clone(),
                 outputs,
                 drop_missing,
+                force,
             })?;
             stdout.print(&report)?;
+            if !no_plots {
+                // The figures follow the new indices; the old ones go.
+                stop_on_signal();
+                let options = PlotOptions {
+                    out: None,
+                    dir,
+                    format: Format::Both,
+                    metric: None,
+                    allow_incomplete: false,
+                };
+                stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Merge { dirs, out, force } => {

@@ -9,6 +9,42 @@ use crate::model::Scenario;
 use super::PlotReport;
 use super::style::write_atomically;
 
+/// Figure files an earlier `index.html` in `out` links to: the figures
+/// detente drew there before (nothing else in `out` is ever removed).
+pub(super) fn previous_figures(out: &Path) -> Vec<String> {
+    let Ok(html) = std::fs::read_to_string(out.join("index.html")) else {
+        return Vec::new();
+    };
+    html.split("<a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(unescape)
+        .filter(|f| {
+            (f.ends_with(".png") || f.ends_with(".svg"))
+                && !f.contains(['/', '\\'])
+                && !f.starts_with('.')
+        })
+        .collect()
+}
+
+/// Removes the figures an earlier drawing left that this one did not redraw
+/// (an output no longer analysed, a format no longer asked for).
+pub(super) fn remove_stale(out: &Path, before: &[String], report: &PlotReport) {
+    for file in before {
+        if !report.figures.iter().any(|(_, files)| files.contains(file)) {
+            // Best effort: a figure that cannot be removed is only left over.
+            let _ = std::fs::remove_file(out.join(file));
+        }
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&amp;", "&")
+}
+
 pub(super) fn write_index(
     out: &Path,
     scenario: &Scenario,

@@ -113,6 +113,7 @@ pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport,
         .clone()
         .unwrap_or_else(|| default_plot_dir(&options.dir));
     fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+    let stale = previous_figures(&out);
     let mut report = PlotReport {
         out: out.clone(),
         figures: Vec::new(),
@@ -166,6 +167,7 @@ pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport,
         draw(&figure)?;
     }
     write_index(&out, &scenario, &options.dir, &report)?;
+    remove_stale(&out, &stale, &report);
     Ok(report)
 }
 
@@ -208,7 +210,7 @@ impl<F: Figure> Drawable for F {
 }
 
 use dance::dance_figure;
-use index::write_index;
+use index::{previous_figures, remove_stale, write_index};
 use runs::{run_figures, utility_figure};
 use sensitivity::sensitivity_figures;
 use space::space_figure;

@@ -26,6 +26,8 @@ pub struct SensitivityOptions {
     /// Drop trajectories or base samples with failed runs or missing outputs
     /// (with a warning) instead of stopping.
     pub drop_missing: bool,
+    /// Replace an existing `sensitivity.csv`.
+    pub force: bool,
 }
 
 /// One row of `sensitivity.csv`.
@@ -69,6 +71,12 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         )));
     };
     let study = Verified::open(dir, false)?;
+    if study.has("sensitivity.csv") && !options.force {
+        return Err(Error::Usage(format!(
+            "{} already holds sensitivity.csv; pass --force to replace it",
+            dir.display()
+        )));
+    }
     let loaded = config::load(&dir.join("config.toml"))?;
     let plan = SweepPlan::new(
         &loaded,

@@ -422,14 +422,24 @@ fn sweep_of_a_config_without_a_sweep_table_is_refused() {
     let work = TempDir::new().unwrap();
     let config = work.path().join("plain.toml");
     let text = baseline_text();
-    let plain = &text[..text.find("[sweep]").expect("the baseline has a [sweep] table")];
+    let plain = &text[..text
+        .find("[sweep]")
+        .expect("the baseline has a [sweep] table")];
     fs::write(&config, plain).unwrap();
-    let line = refused(sweep(work.path(), &config, &["-n", "2"]).arg("--out").arg("s"));
+    let line = refused(
+        sweep(work.path(), &config, &["-n", "2"])
+            .arg("--out")
+            .arg("s"),
+    );
     assert!(
         line.contains("no [sweep] table") && line.contains("detente run"),
         "{line}"
     );
     assert_eq!(entries(work.path()), ["plain.toml"], "nothing written");
     // `run` and `check` take it as it is.
-    detente().current_dir(work.path()).args(["check", "plain.toml"]).assert().code(0);
+    detente()
+        .current_dir(work.path())
+        .args(["check", "plain.toml"])
+        .assert()
+        .code(0);
 }

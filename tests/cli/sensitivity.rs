@@ -111,15 +111,6 @@ fn sobol_sweep_has_saltelli_size_and_indices() {
             .count(),
         3
     );
-    // Rerunning the analysis for one output rewrites the file with that output only.
-    detente()
-        .args(["sensitivity"])
-        .arg(&study)
-        .args(["--output", "mean_utility_russia"])
-        .assert()
-        .success();
-    let s = read_csv(&study.join("sensitivity.csv"));
-    assert!(s.rows.iter().all(|r| r["output"] == "mean_utility_russia"));
     // Charts for each output.
     detente()
         .current_dir(work.path())
@@ -128,10 +119,33 @@ fn sobol_sweep_has_saltelli_size_and_indices() {
         .args(["--format", "svg"])
         .assert()
         .success();
+    let figures = work.path().join("plots/sobol");
+    assert!(figures.join("sensitivity_agreement_rate.svg").exists());
+    // Rerunning the analysis is refused without --force...
+    let refused = detente()
+        .current_dir(work.path())
+        .arg("sensitivity")
+        .arg(&study)
+        .args(["--output", "mean_utility_russia"])
+        .output()
+        .unwrap();
+    assert!(one_line_error(&refused).contains("--force"));
+    // ...and with it rewrites the file with that output only and redraws
+    // the figures: the charts of outputs no longer analysed are gone.
+    detente()
+        .current_dir(work.path())
+        .args(["sensitivity"])
+        .arg(&study)
+        .args(["--output", "mean_utility_russia", "--force"])
+        .assert()
+        .success();
+    let s = read_csv(&study.join("sensitivity.csv"));
+    assert!(s.rows.iter().all(|r| r["output"] == "mean_utility_russia"));
+    assert!(figures.join("sensitivity_mean_utility_russia.svg").exists());
+    assert!(figures.join("sensitivity_mean_utility_russia.png").exists());
     assert!(
-        work.path()
-            .join("plots/sobol/sensitivity_mean_utility_russia.svg")
-            .exists()
+        !figures.join("sensitivity_agreement_rate.svg").exists(),
+        "no stale chart"
     );
 }
 
@@ -159,13 +173,18 @@ fn failed_runs_stop_the_analysis_unless_dropped() {
     );
     let study = work.path().join("runs/failing");
     assert!(!study.join("sensitivity.csv").exists());
-    let refused = detente().arg("sensitivity").arg(&study).output().unwrap();
+    let refused = detente()
+        .arg("sensitivity")
+        .arg(&study)
+        .arg("--no-plots")
+        .output()
+        .unwrap();
     let line = one_line_error(&refused);
     assert!(line.contains("--drop-missing"), "{line}");
     let output = detente()
         .arg("sensitivity")
         .arg(&study)
-        .arg("--drop-missing")
+        .args(["--drop-missing", "--no-plots"])
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -187,7 +206,11 @@ fn sensitivity_of_a_grid_study_is_refused() {
         .arg(&out)
         .assert()
         .success();
-    let output = detente().arg("sensitivity").arg(&out).output().unwrap();
+    let output = detente()
+        .args(["sensitivity", "--no-plots"])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(one_line_error(&output).contains("morris or sobol"));
 }
 
@@ -607,7 +630,11 @@ fn a_study_whose_design_this_version_would_not_build_is_refused() {
         manifest.replace(&seed, "  \"seed\": 1,"),
     )
     .unwrap();
-    let output = detente().arg("sensitivity").arg(&study).output().unwrap();
+    let output = detente()
+        .args(["sensitivity", "--no-plots", "--force"])
+        .arg(&study)
+        .output()
+        .unwrap();
     let line = one_line_error(&output);
     assert!(line.contains("design.csv is not the design"), "{line}");
 }
