@@ -129,6 +129,9 @@ pub enum Command {
         /// Replace an existing output directory.
         #[arg(long)]
         force: bool,
+        /// Do not draw the merged study's figures (`detente plot` draws them later).
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Theory on the scenario's package space: frontier, disagreement point,
     /// Nash, Kalai–Smorodinsky and utilitarian solutions, subgame-perfect equilibrium.

@@ -7,6 +7,7 @@
 
 use std::fmt::Display;
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
@@ -113,24 +114,13 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
                 }
                 SweepOutcome::Ran(report) => {
                     stdout.print(&report)?;
-                    if !report.interrupted && sensitivity::has_sensitivity_design(&report.dir) {
-                        match sensitivity::sensitivity(&SensitivityOptions {
-                            dir: report.dir.clone(),
-                            ..SensitivityOptions::default()
-                        }) {
-                            Ok(s) => stdout.print(&s)?,
-                            Err(e) => warn(&format!("detente: no sensitivity indices: {e:#}")),
-                        }
-                    }
-                    if !report.interrupted && !no_plots {
-                        let options = PlotOptions {
-                            out: None,
-                            dir: report.dir.clone(),
-                            format: Format::Both,
-                            metric: None,
-                            allow_incomplete: false,
-                        };
-                        stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
+                    match shard {
+                        _ if report.interrupted => {}
+                        Some(shard) => stdout.print(&format_args!(
+                            "shard {}/{}: sensitivity indices and figures come with `detente merge` of all shards",
+                            shard.index, shard.count
+                        ))?,
+                        None => finish_study(&report.dir, no_plots, stdout)?,
                     }
                     Ok(if report.interrupted {
                         ExitCode::from(interrupt::INTERRUPTED_STATUS)
@@ -188,10 +178,16 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Merge { dirs, out, force } => {
+        Command::Merge {
+            dirs,
+            out,
+            force,
+            no_plots,
+        } => {
             commands::merge(&dirs, &out, force, &mut |report| {
                 stdout.print(report).map_err(|e| e.to_string())
             })?;
+            finish_study(&out, no_plots, stdout)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Analyze {
@@ -208,6 +204,32 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// What follows a complete study (a sweep, or merged shards): the
+/// sensitivity indices of a Morris or Sobol design, then the figures.
+fn finish_study(dir: &Path, no_plots: bool, stdout: &mut Stdout) -> anyhow::Result<()> {
+    if sensitivity::has_sensitivity_design(dir) {
+        match sensitivity::sensitivity(&SensitivityOptions {
+            dir: dir.to_path_buf(),
+            ..SensitivityOptions::default()
+        }) {
+            Ok(s) => stdout.print(&s)?,
+            Err(e) => warn(&format!("detente: no sensitivity indices: {e:#}")),
+        }
+    }
+    if !no_plots {
+        stop_on_signal();
+        let options = PlotOptions {
+            out: None,
+            dir: dir.to_path_buf(),
+            format: Format::Both,
+            metric: None,
+            allow_incomplete: false,
+        };
+        stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
+    }
+    Ok(())
 }
 
 /// Ctrl-C, SIGTERM and SIGHUP stop long commands at their next checkpoint.

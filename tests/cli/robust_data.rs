@@ -443,3 +443,40 @@ fn sweep_of_a_config_without_a_sweep_table_is_refused() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn shards_draw_nothing_and_merge_draws_the_whole_study() {
+    let work = TempDir::new().unwrap();
+    let cwd = work.path();
+    let (a, b) = (cwd.join("a"), cwd.join("b"));
+    for (dir, k) in [(&a, "1/2"), (&b, "2/2")] {
+        let output = sweep(
+            cwd,
+            Path::new(BASELINE),
+            &["-n", "3", "--shard", k, "--out"],
+        )
+        .arg(dir)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("come with `detente merge`"), "{stdout}");
+    }
+    assert!(
+        !cwd.join("plots").exists(),
+        "a shard draws no figures of a partial study"
+    );
+    let output = merge(cwd, &[&a, &b], &cwd.join("whole"))
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("figures -> plots/whole"), "{stdout}");
+    let index = fs::read_to_string(cwd.join("plots/whole/index.html")).unwrap();
+    assert!(
+        index.contains("heatmap"),
+        "the merged study's figures: {index}"
+    );
+}
