@@ -44,6 +44,12 @@ pub struct Common {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run Monte Carlo replicates of a scenario and write runs.csv.
+    #[command(
+        mut_arg("config", |a| a.help("Scenario config (TOML)")),
+        mut_arg("replications", |a| a.help("Replicates (default: scenario.replications)")),
+        mut_arg("out", |a| a.help("Output directory (default: runs/<scenario>-run)")),
+        mut_arg("force", |a| a.help("Replace an existing output directory that detente wrote"))
+    )]
     Run {
         #[command(flatten)]
         common: Common,
@@ -59,6 +65,16 @@ pub enum Command {
         max_runs: u64,
     },
     /// Run every design point of the config's [sweep] table.
+    #[command(
+        mut_arg("config", |a| a.help("Study config (TOML) with a [sweep] table")),
+        mut_arg("replications", |a| a.help(
+            "Replicates per design point (default: sweep.replications, else scenario.replications)"
+        )),
+        mut_arg("out", |a| a.help(
+            "Study directory (default: runs/<scenario>, or runs/<scenario>-shard-K-of-N with --shard)"
+        )),
+        mut_arg("force", |a| a.help("Replace an existing study that detente wrote"))
+    )]
     Sweep {
         #[command(flatten)]
         common: Common,

@@ -480,3 +480,25 @@ fn shards_draw_nothing_and_merge_draws_the_whole_study() {
         "the merged study's figures: {index}"
     );
 }
+
+#[test]
+fn run_help_speaks_of_runs_not_sweeps() {
+    let output = detente()
+        .args(["run", "--help"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(!help.to_lowercase().contains("sweep"), "{help}");
+    assert!(help.contains("runs/<scenario>-run"), "{help}");
+    let output = detente()
+        .args(["sweep", "--help"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(!help.contains("-run for run"), "{help}");
+    assert!(help.contains("[sweep] table"), "{help}");
+}
