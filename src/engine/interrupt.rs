@@ -18,9 +18,20 @@ pub const INTERRUPTED_STATUS: u8 = 130;
 /// Partial outputs to remove if the process exits at once on a second signal.
 static LEFTOVERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Whether the handler is installed: a command may ask more than once (a
+/// sweep, then the figures it draws), and the handler can be set only once.
+static INSTALLED: Mutex<bool> = Mutex::new(false);
+
 /// Sets `flag` on the first Ctrl-C, SIGTERM or SIGHUP; on the second, removes
-/// the registered partial outputs and exits with status 130.
+/// the registered partial outputs and exits with status 130. Calling it again
+/// is harmless: the handler installed first stays.
 pub fn stop_on_signal(flag: &'static AtomicBool) -> Result<(), ctrlc::Error> {
+    let mut installed = INSTALLED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if *installed {
+        return Ok(());
+    }
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             remove_leftovers();
@@ -30,7 +41,9 @@ pub fn stop_on_signal(flag: &'static AtomicBool) -> Result<(), ctrlc::Error> {
             );
             std::process::exit(i32::from(INTERRUPTED_STATUS));
         }
-    })
+    })?;
+    *installed = true;
+    Ok(())
 }
 
 fn remove_leftovers() {
@@ -89,6 +102,14 @@ mod tests {
 
     fn registered(path: &Path) -> bool {
         LEFTOVERS.lock().unwrap().iter().any(|p| p == path)
+    }
+
+    #[test]
+    fn asking_twice_for_the_handler_is_not_an_error() {
+        static FLAG: AtomicBool = AtomicBool::new(false);
+        stop_on_signal(&FLAG).unwrap();
+        stop_on_signal(&FLAG).expect("a sweep that then draws figures asks twice");
+        assert!(!FLAG.load(Ordering::SeqCst));
     }
 
     #[test]
