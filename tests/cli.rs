@@ -32,6 +32,9 @@ mod robust_config;
 #[path = "cli/fuzz_config.rs"]
 mod fuzz_config;
 
+#[path = "cli/datasets.rs"]
+mod datasets;
+
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 

@@ -1,16 +1,16 @@
 //! `detente run`: Monte Carlo replicates of one scenario.
 
 use std::fmt;
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use crate::config;
-use crate::data::row::push_row;
-use crate::data::runs::{push_trace, run_columns, run_fields, trace_columns};
-use crate::data::{DigestWriter, FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp};
+use crate::data::CsvFile;
+use crate::data::runs::{push_trace, run_fields};
+use crate::data::schema::{self, file, run_columns, trace_columns};
+use crate::data::{FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scratch};
@@ -107,20 +107,12 @@ pub fn run(
     let model = Model::new(scenario);
     let scenario = model.scenario();
 
-    let runs_path = staging.file("runs.csv");
-    let runs_file = File::create(&runs_path).map_err(|e| Error::io(&runs_path, e))?;
-    let mut runs = csv::Writer::from_writer(DigestWriter::new(runs_file));
-    runs.write_record(run_columns(scenario))
-        .map_err(|e| Error::csv(&runs_path, e))?;
-    let trace_path = staging.file("rounds.csv");
+    let mut runs = CsvFile::create(&staging.file(file::RUNS))?;
+    runs.write_header(&schema::header(&run_columns(scenario)))?;
     let mut trace = match options.trace {
         true => {
-            let file = File::create(&trace_path).map_err(|e| Error::io(&trace_path, e))?;
-            let mut w = DigestWriter::new(BufWriter::new(file));
-            let mut header = Vec::new();
-            push_row(&mut header, trace_columns(scenario));
-            w.write_all(&header)
-                .map_err(|e| Error::io(&trace_path, e))?;
+            let mut w = CsvFile::create(&staging.file(file::ROUNDS))?;
+            w.write_header(&schema::header(&trace_columns(scenario)))?;
             Some(w)
         }
         false => None,
@@ -154,14 +146,11 @@ pub fn run(
                 }
                 row.clear();
                 run_fields(scenario, &record, &mut row);
-                runs.write_record(&row)
-                    .map_err(|e| Error::csv(&runs_path, e))?;
+                runs.write_row(&row)?;
                 if let Some(w) = trace.as_mut() {
                     offers.clear();
                     push_trace(scenario, &record, &mut offers);
-                    w.write_all(&offers)
-                        .map_err(|e| Error::io(&trace_path, e))?;
-                    w.add_rows(record.trace.len() as u64);
+                    w.write_rows(&offers, record.trace.len() as u64)?;
                 }
             }
             Ok::<bool, Error>(!interrupt.load(Ordering::SeqCst))
@@ -174,29 +163,26 @@ pub fn run(
             dir.display()
         )));
     }
-    runs.flush().map_err(|e| Error::io(&runs_path, e))?;
-    let mut digests = Vec::new();
-    let mut runs_digest = runs.get_ref().digest("runs.csv");
-    runs_digest.rows = report.runs;
-    digests.push(runs_digest);
+    runs.flush()?;
+    let mut digests = vec![runs.digest()];
     if let Some(mut w) = trace {
-        w.flush().map_err(|e| Error::io(&trace_path, e))?;
-        digests.push(w.digest("rounds.csv"));
+        w.flush()?;
+        digests.push(w.digest());
     }
 
-    let config_copy = staging.file("config.toml");
+    let config_copy = staging.file(file::CONFIG);
     fs::write(&config_copy, &loaded.text).map_err(|e| Error::io(&config_copy, e))?;
     digests.push(FileDigest::of_bytes(
-        "config.toml",
+        file::CONFIG,
         loaded.text.as_bytes(),
         0,
     ));
     report.wall_time_seconds = clock.elapsed().as_secs_f64();
-    let mut files = vec!["runs.csv".to_string()];
+    let mut files = vec![file::RUNS.to_string()];
     if options.trace {
-        files.push("rounds.csv".into());
+        files.push(file::ROUNDS.into());
     }
-    files.extend(["config.toml".into(), "manifest.json".into()]);
+    files.extend([file::CONFIG.into(), file::MANIFEST.into()]);
     let manifest = Manifest {
         tool: "detente".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -217,7 +203,7 @@ pub fn run(
         files,
         digests,
     };
-    let manifest_path = staging.file("manifest.json");
+    let manifest_path = staging.file(file::MANIFEST);
     let json = serde_json::to_string_pretty(&manifest).expect("a manifest always serialises");
     fs::write(&manifest_path, json + "\n").map_err(|e| Error::io(&manifest_path, e))?;
     announce(&report).map_err(Error::Usage)?;
@@ -253,7 +239,7 @@ impl fmt::Display for RunReport {
                 f,
                 "\n{} runs failed; see the status and message columns of {}",
                 self.failed,
-                self.dir.join("runs.csv").display()
+                self.dir.join(file::RUNS).display()
             )?;
         }
         Ok(())

@@ -14,15 +14,17 @@ use rayon::prelude::*;
 use crate::commands::run::default_threads;
 use crate::config;
 use crate::data::row::push_row;
-use crate::data::runs::{sweep_run_columns, trace_columns};
+use crate::data::schema::{
+    self, design_columns, summary_columns, sweep_run_columns, trace_columns,
+};
 use crate::data::study::{DesignInfo, ParameterInfo, SensitivityDesign, ShardInfo, StudyManifest};
 use crate::data::study_dir::{self, StudyContents, StudyFiles, Want};
+use crate::data::summary::PointSummary;
 use crate::data::{StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered};
 use crate::error::Error;
 use crate::model::{Outcome, Scenario};
 use crate::sweep::Shard;
-use crate::sweep::summary::{PointSummary, summary_columns};
 use crate::sweep::worker::{Done, Models, Worker};
 use crate::sweep::{DEFAULT_MAX_RUNS, Design, SweepPlan};
 
@@ -253,9 +255,8 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 /// The design table: `point_id` and each parameter's value.
 pub fn design_table(plan: &SweepPlan) -> Result<String, Error> {
     let mut out = Vec::new();
-    let header = std::iter::once("point_id".to_string())
-        .chain(plan.parameters.iter().map(|p| p.name.clone()));
-    push_row(&mut out, header);
+    let names: Vec<String> = plan.parameters.iter().map(|p| p.name.clone()).collect();
+    push_row(&mut out, schema::header(&design_columns(&names)));
     for point in 0..plan.point_count() {
         push_row(
             &mut out,
@@ -350,12 +351,9 @@ fn contents(plan: &SweepPlan, base: &Scenario) -> Result<StudyContents, Error> {
         design: design_table(plan)?,
         points: plan.point_count(),
         config: plan.text.clone(),
-        runs_header: sweep_run_columns(base, &names),
-        rounds_header: trace_columns(base),
-        summary_header: std::iter::once("point_id".to_string())
-            .chain(names)
-            .chain(summary_columns(base))
-            .collect(),
+        runs_header: schema::header(&sweep_run_columns(base, &names)),
+        rounds_header: schema::header(&trace_columns(base)),
+        summary_header: schema::header(&summary_columns(base, &names)),
     })
 }
 

@@ -8,6 +8,7 @@ use super::locate::{find, nearest};
 use super::raw::{
     RawAgent, RawConfig, RawEffects, RawIssue, RawLinkage, RawProtocolKind, RawRole, RawThreat,
 };
+use crate::data::schema::{self, Clash, Origin};
 use crate::model::{
     ATTRIBUTES, Agent, Environment, Issue, IssueKind, Linkage, OilModel, Package, Protocol,
     ProtocolKind, Role, Scenario, Strategy, ThreatModel,
@@ -35,28 +36,6 @@ pub const MAX_DEADLINE_ROUNDS: u32 = 10_000;
 /// path can overflow to infinity (and its leverage to NaN).
 pub const MAX_LOG_PRICE_SD: f64 = 10.0;
 pub const MAX_LOG_PRICE_DRIFT: f64 = 200.0;
-
-/// Column names of the datasets that issue names must not take.
-pub const RESERVED_COLUMNS: [&str; 18] = [
-    "point_id",
-    "replicate",
-    "run_id",
-    "seed",
-    "status",
-    "message",
-    "outcome",
-    "rounds",
-    "start_outcome",
-    "start_rounds",
-    "threat",
-    "oil_price_final",
-    "oil_price_mean",
-    "leverage_final",
-    "frontier_distance",
-    "nash_share",
-    "spe_distance",
-    "track",
-];
 
 /// Builds errors that name the file and, where the source is known, the line.
 struct Checker<'a> {
@@ -180,7 +159,7 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
     roles(&c, &agents)?;
     let environment = environment(&c, raw)?;
     let protocol = protocol(&c, raw, &issues, &issue_names)?;
-    Ok(Scenario {
+    let scenario = Scenario {
         name: name.clone(),
         description: raw.scenario.description.clone(),
         seed: raw.scenario.seed,
@@ -189,7 +168,45 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
         agents,
         environment,
         protocol,
-    })
+    };
+    match schema::find_clash(&scenario, &[]) {
+        Some(clash) => Err(c.fail(
+            origin_key(&scenario, clash.second),
+            clash_message(&scenario, &clash),
+        )),
+        None => Ok(scenario),
+    }
+}
+
+/// The config key that names a dataset column's origin.
+pub fn origin_key(scenario: &Scenario, origin: Origin) -> String {
+    match origin {
+        Origin::Issue(i) => format!("issues.{}", scenario.issues[i].name),
+        Origin::Agent(i) => format!("agents.{}", scenario.agents[i].name),
+        Origin::Parameter(i) => format!("sweep.parameters[{i}].name"),
+        Origin::Fixed => String::new(),
+    }
+}
+
+/// Why a name clashes, and what to rename.
+pub fn clash_message(scenario: &Scenario, clash: &Clash) -> String {
+    let what = |origin| match origin {
+        Origin::Fixed => "detente's own column".to_string(),
+        Origin::Issue(i) => format!("issue `{}`", scenario.issues[i].name),
+        Origin::Agent(i) => format!("agent `{}`", scenario.agents[i].name),
+        Origin::Parameter(i) => format!("sweep.parameters[{i}]"),
+    };
+    let rename = match clash.second {
+        Origin::Issue(_) => "rename the issue",
+        Origin::Agent(_) => "rename the agent",
+        _ => "give the parameter another `name`",
+    };
+    format!(
+        "gives {} a second column `{}` (the first comes from {}); {rename}",
+        clash.file,
+        clash.name,
+        what(clash.first)
+    )
 }
 
 fn issues(c: &Checker, raw: &IndexMap<String, RawIssue>) -> Result<Vec<Issue>, ConfigError> {
@@ -200,12 +217,6 @@ fn issues(c: &Checker, raw: &IndexMap<String, RawIssue>) -> Result<Vec<Issue>, C
     for (name, issue) in raw {
         let key = format!("issues.{name}");
         c.identifier(&key, name)?;
-        if RESERVED_COLUMNS.contains(&name.as_str()) || name.starts_with("utility_") {
-            return Err(c.fail(
-                &key,
-                format!("name `{name}` is taken by a dataset column; rename the issue"),
-            ));
-        }
         let kind = match issue {
             RawIssue::Integer { min, max } => {
                 if min > max {

@@ -1,66 +1,9 @@
 //! `runs.csv`: one row per run, and `rounds.csv`: one row per offer.
 
 use super::row::push_row;
+use super::schema;
 use crate::engine::RunRecord;
 use crate::model::Scenario;
-
-/// Columns of `runs.csv` after any prefix columns, in order.
-pub fn run_columns(scenario: &Scenario) -> Vec<String> {
-    let mut columns: Vec<String> = ["run_id", "seed", "status", "outcome", "rounds"]
-        .map(String::from)
-        .to_vec();
-    columns.extend(scenario.issues.iter().map(|i| i.name.clone()));
-    columns.extend(
-        scenario
-            .agents
-            .iter()
-            .map(|a| format!("utility_{}", a.name)),
-    );
-    columns.extend(
-        [
-            "start_outcome",
-            "start_rounds",
-            "threat",
-            "oil_price_final",
-            "oil_price_mean",
-            "leverage_final",
-            "frontier_distance",
-            "nash_share",
-            "spe_distance",
-            "message",
-        ]
-        .map(String::from),
-    );
-    columns
-}
-
-/// Columns of a sweep's `runs.csv`.
-pub fn sweep_run_columns(base: &Scenario, parameters: &[String]) -> Vec<String> {
-    let run = run_columns(base);
-    ["point_id", "replicate"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain(run[..2].iter().cloned())
-        .chain(parameters.iter().cloned())
-        .chain(run[2..].iter().cloned())
-        .collect()
-}
-
-/// Columns of `rounds.csv`.
-pub fn trace_columns(scenario: &Scenario) -> Vec<String> {
-    let mut columns: Vec<String> = ["run_id", "track", "round", "offerer"]
-        .map(String::from)
-        .to_vec();
-    columns.extend(scenario.issues.iter().map(|i| i.name.clone()));
-    columns.extend(
-        scenario
-            .agents
-            .iter()
-            .map(|a| format!("utility_{}", a.name)),
-    );
-    columns.push("response".to_string());
-    columns
-}
 
 /// Appends the run columns of one record to `row`.
 pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>) {
@@ -91,7 +34,8 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
         }
         Err(message) => {
             row.push("failed".into());
-            let blanks = 2 + scenario.issues.len() + scenario.agents.len() + 9;
+            // Every column but run_id, seed, status and message.
+            let blanks = schema::run_columns(scenario).len() - 4;
             row.extend(std::iter::repeat_n(String::new(), blanks));
             row.push(message.replace(['\n', '\r'], " "));
         }

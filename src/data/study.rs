@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::data::digest::FileDigest;
+use crate::data::summary::PointSummary;
 use crate::error::Error;
-use crate::sweep::summary::PointSummary;
 
 /// A swept parameter as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,16 +2,15 @@
 //! existing directory (refuse, replace, resume), creating the files or
 //! reopening them at a verified checkpoint, and recording where they stand.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::Path;
 
-use crate::data::digest::{self, DigestWriter, FileDigest};
+use crate::data::csv_file::CsvFile;
+use crate::data::digest::{self, FileDigest};
 use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
-use crate::data::row::push_row;
 use crate::data::study::{Checkpoint, DesignInfo, ShardInfo, StudyManifest};
+use crate::data::summary::PointSummary;
 use crate::error::Error;
-use crate::sweep::summary::PointSummary;
 
 /// What the user asked for an existing directory.
 #[derive(Debug, Clone, Copy, Default)]
@@ -266,92 +265,5 @@ impl StudyFiles {
     /// Digests of every data file of the finished study.
     pub fn digests(&self) -> Vec<FileDigest> {
         self.fixed.iter().cloned().chain(self.growing()).collect()
-    }
-}
-
-/// An append-only CSV file that counts and hashes its bytes and rows (for
-/// checkpoints and the manifest's digests).
-pub struct CsvFile {
-    path: PathBuf,
-    name: String,
-    file: DigestWriter<BufWriter<File>>,
-    row: Vec<u8>,
-}
-
-impl CsvFile {
-    fn create(path: &Path) -> Result<CsvFile, Error> {
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
-        Ok(CsvFile::new(path, DigestWriter::new(Self::buffered(file))))
-    }
-
-    /// Opens an existing file after checking it against its checkpoint
-    /// record, cut back to the recorded length (dropping anything written
-    /// after the last checkpoint).
-    fn reopen(dir: &Path, record: &FileDigest) -> Result<CsvFile, Error> {
-        let path = dir.join(&record.name);
-        let hashed = digest::verify(dir, record, false)?;
-        let file = OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        file.set_len(record.bytes)
-            .map_err(|e| Error::io(&path, e))?;
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        Ok(CsvFile::new(
-            &path,
-            DigestWriter::resume(Self::buffered(file), hashed),
-        ))
-    }
-
-    fn buffered(file: File) -> BufWriter<File> {
-        BufWriter::with_capacity(1 << 16, file)
-    }
-
-    fn new(path: &Path, file: DigestWriter<BufWriter<File>>) -> CsvFile {
-        CsvFile {
-            path: path.to_path_buf(),
-            name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            file,
-            row: Vec::new(),
-        }
-    }
-
-    /// Writes the header line (not counted as a data row).
-    fn write_header(&mut self, fields: &[String]) -> Result<(), Error> {
-        let mut line = Vec::new();
-        push_row(&mut line, fields);
-        self.write_rows(&line, 0)
-    }
-
-    pub fn write_row(&mut self, fields: &[String]) -> Result<(), Error> {
-        let mut row = std::mem::take(&mut self.row);
-        row.clear();
-        push_row(&mut row, fields);
-        let written = self.write_rows(&row, 1);
-        self.row = row;
-        written
-    }
-
-    /// Writes `rows` formatted rows.
-    pub fn write_rows(&mut self, bytes: &[u8], rows: u64) -> Result<(), Error> {
-        self.file
-            .write_all(bytes)
-            .map_err(|e| Error::io(&self.path, e))?;
-        self.file.add_rows(rows);
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), Error> {
-        self.file.flush().map_err(|e| Error::io(&self.path, e))
-    }
-
-    fn digest(&self) -> FileDigest {
-        self.file.digest(&self.name)
     }
 }

@@ -4,8 +4,9 @@
 use rayon::prelude::*;
 
 use crate::config::raw::{RawConfig, RawDesign, RawParameter, RawScale};
-use crate::config::validate::{RESERVED_COLUMNS, validate};
+use crate::config::validate::{self, validate};
 use crate::config::{ConfigError, LoadedConfig, Location, locate, overrides};
+use crate::data::schema;
 use crate::engine::seed::{common_seed, design_seed, run_seed};
 use crate::model::Scenario;
 
@@ -205,16 +206,12 @@ impl SweepPlan {
             let key = format!("sweep.parameters[{i}]");
             let Draft { path, name, shape } = parameter(&base, raw, sampled)
                 .map_err(|e| fail(&format!("{key}.{}", e.field), e.message))?;
-            let taken = RESERVED_COLUMNS.contains(&name.as_str())
-                || name.starts_with("utility_")
-                || loaded.scenario.issues.iter().any(|x| x.name == name)
-                || parameters.iter().any(|p| p.name == name);
-            if taken {
+            let mut names: Vec<String> = parameters.iter().map(|p| p.name.clone()).collect();
+            names.push(name.clone());
+            if let Some(clash) = schema::find_clash(&loaded.scenario, &names) {
                 return Err(fail(
-                    &format!("{key}.name"),
-                    format!(
-                        "column name `{name}` is already taken; give the parameter another `name`"
-                    ),
+                    &validate::origin_key(&loaded.scenario, clash.second),
+                    validate::clash_message(&loaded.scenario, &clash),
                 ));
             }
             if let Some((j, other)) = parameters

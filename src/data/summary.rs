@@ -7,7 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::row::slug;
 use crate::model::{IssueKind, Outcome, RunResult, Scenario};
 
 /// z for a two-sided 95 % interval.
@@ -146,43 +145,6 @@ impl PointSummary {
         }
         row
     }
-}
-
-/// Columns of `summary.csv` after `point_id` and the parameters.
-pub fn summary_columns(scenario: &Scenario) -> Vec<String> {
-    let mut columns: Vec<String> = [
-        "runs",
-        "failed_runs",
-        "agreement_rate",
-        "agreement_ci_low",
-        "agreement_ci_high",
-        "share_unilateral",
-        "share_status_quo",
-        "mean_rounds",
-    ]
-    .map(String::from)
-    .to_vec();
-    for a in &scenario.agents {
-        columns.push(format!("mean_utility_{}", a.name));
-        columns.push(format!("sd_utility_{}", a.name));
-    }
-    for issue in &scenario.issues {
-        match &issue.kind {
-            IssueKind::Integer { .. } | IssueKind::Share { .. } => {
-                columns.push(format!("mean_{}", issue.name))
-            }
-            IssueKind::YesNo => columns.push(format!("share_{}_yes", issue.name)),
-            IssueKind::Levels { levels } => columns.extend(
-                levels
-                    .iter()
-                    .map(|l| format!("share_{}_{}", issue.name, slug(l))),
-            ),
-        }
-    }
-    if scenario.protocol.start_issue.is_some() {
-        columns.push("start_renewal_rate".into());
-    }
-    columns
 }
 
 /// Wilson score interval (95 %) for `k` successes in `n` trials.
