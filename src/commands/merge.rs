@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::data::digest::{self, DigestWriter, FileDigest};
+use crate::data::schema::file;
 use crate::data::study::{ShardInfo, StudyManifest};
 use crate::data::{Staging, StudyLock, timestamp};
 use crate::error::Error;
@@ -37,7 +38,7 @@ pub fn merge(
     }
     let mut shards = Vec::new();
     for dir in dirs {
-        if !dir.join("manifest.json").exists() {
+        if !dir.join(file::MANIFEST).exists() {
             return Err(Error::Usage(format!(
                 "{} is not a study (it has no manifest.json); give the directories `detente sweep --shard K/N` wrote",
                 dir.display()
@@ -135,7 +136,7 @@ pub fn merge(
     // design.csv and config.toml are the same in every shard (the config
     // hashes agree); copy the first shard's after checking it.
     let mut digests = Vec::new();
-    for name in ["design.csv", "config.toml"] {
+    for name in [file::DESIGN, file::CONFIG] {
         let (from, to) = (&shards[0].0, staging.file(name));
         let record = shards[0].1.record(name).expect("checked above");
         let mut bytes = Vec::new();
@@ -146,7 +147,7 @@ pub fn merge(
         fs::write(&to, &bytes).map_err(|e| Error::io(&to, e))?;
         digests.push(record.clone());
     }
-    for name in ["runs.csv", "rounds.csv", "summary.csv"] {
+    for name in [file::RUNS, file::ROUNDS, file::SUMMARY] {
         let parts: Vec<(&Path, &FileDigest)> = shards
             .iter()
             .map(|(d, m, _)| (d.as_path(), m.record(name).expect("checked above")))
@@ -218,11 +219,11 @@ fn check_shard_records(dir: &Path, m: &StudyManifest, shard: &ShardInfo) -> Resu
         ));
     }
     for (name, rows) in [
-        ("design.csv", Some(m.design.points)),
-        ("config.toml", Some(0)),
-        ("runs.csv", Some(m.runs_total)),
-        ("rounds.csv", None),
-        ("summary.csv", points),
+        (file::DESIGN, Some(m.design.points)),
+        (file::CONFIG, Some(0)),
+        (file::RUNS, Some(m.runs_total)),
+        (file::ROUNDS, None),
+        (file::SUMMARY, points),
     ] {
         match m.record(name) {
             None => return bad(format!("its manifest records no {name}")),

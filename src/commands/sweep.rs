@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::commands::run::default_threads;
 use crate::config;
 use crate::data::row::push_row;
+use crate::data::schema::file;
 use crate::data::schema::{
     self, design_columns, summary_columns, sweep_run_columns, trace_columns,
 };
@@ -330,12 +331,12 @@ fn fresh_manifest(
         complete: false,
         digests: Vec::new(),
         files: [
-            "design.csv",
-            "runs.csv",
-            "rounds.csv",
-            "summary.csv",
-            "config.toml",
-            "manifest.json",
+            file::DESIGN,
+            file::RUNS,
+            file::ROUNDS,
+            file::SUMMARY,
+            file::CONFIG,
+            file::MANIFEST,
         ]
         .map(String::from)
         .to_vec(),
@@ -462,7 +463,7 @@ impl fmt::Display for SweepReport {
                 "\n{} runs failed, at design points {}{more}; see the status and message columns of {}",
                 self.failed,
                 points.join(", "),
-                self.dir.join("runs.csv").display()
+                self.dir.join(file::RUNS).display()
             )?;
         }
         Ok(())

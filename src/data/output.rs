@@ -12,12 +12,13 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::data::schema::file;
 use crate::engine::interrupt::RemoveOnExit;
 use crate::error::Error;
 
 /// Files detente may add to a directory beyond those its manifest lists.
 const EXTRA_FILES: [&str; 3] = [
-    "sensitivity.csv",
+    file::SENSITIVITY,
     ".manifest.json.tmp",
     ".sensitivity.csv.tmp",
 ];
@@ -160,7 +161,7 @@ pub fn check_replaceable(target: &Path, protected: &[&Path]) -> Result<(), Error
     if is_empty_dir(&full)? {
         return Ok(());
     }
-    let manifest = full.join("manifest.json");
+    let manifest = full.join(file::MANIFEST);
     let listed: Option<Vec<String>> = fs::read_to_string(&manifest)
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())

@@ -60,4 +60,9 @@ mod tests {
             vec!["a", "b,c", "say \"hi\"", "", "line\nbreak"]
         );
     }
+
+    #[test]
+    fn level_names_become_safe_column_parts() {
+        assert_eq!(slug("New Treaty-2"), "new_treaty_2");
+    }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::data::digest::FileDigest;
+use crate::data::schema::file;
 use crate::data::summary::PointSummary;
 use crate::error::Error;
 
@@ -125,7 +126,7 @@ pub struct StudyManifest {
 impl StudyManifest {
     /// Reads `dir/manifest.json`.
     pub fn read(dir: &Path) -> Result<StudyManifest, Error> {
-        let path = dir.join("manifest.json");
+        let path = dir.join(file::MANIFEST);
         let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         serde_json::from_str(&text).map_err(|e| {
             Error::Usage(format!(
@@ -138,7 +139,7 @@ impl StudyManifest {
     /// Writes `dir/manifest.json` atomically (temporary file, then rename),
     /// so a kill at any moment leaves the old or the new manifest, whole.
     pub fn write(&self, dir: &Path) -> Result<(), Error> {
-        let path = dir.join("manifest.json");
+        let path = dir.join(file::MANIFEST);
         let temporary = dir.join(".manifest.json.tmp");
         let json = serde_json::to_string_pretty(self).expect("a manifest always serialises");
         fs::write(&temporary, json + "\n").map_err(|e| Error::io(&temporary, e))?;

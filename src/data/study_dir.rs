@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::data::csv_file::CsvFile;
 use crate::data::digest::{self, FileDigest};
 use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
+use crate::data::schema::file;
 use crate::data::study::{Checkpoint, DesignInfo, ShardInfo, StudyManifest};
 use crate::data::summary::PointSummary;
 use crate::error::Error;
@@ -51,7 +52,7 @@ pub fn prepare(
         remove_replaceable(dir)?;
         return Ok(None);
     }
-    if !dir.join("manifest.json").exists() {
+    if !dir.join(file::MANIFEST).exists() {
         return Err(Error::OutputExists(dir.to_path_buf()));
     }
     let existing = StudyManifest::read(dir)?;
@@ -178,8 +179,8 @@ impl StudyFiles {
     ) -> Result<StudyFiles, Error> {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let fixed = vec![
-            FileDigest::of_bytes("design.csv", contents.design.as_bytes(), contents.points),
-            FileDigest::of_bytes("config.toml", contents.config.as_bytes(), 0),
+            FileDigest::of_bytes(file::DESIGN, contents.design.as_bytes(), contents.points),
+            FileDigest::of_bytes(file::CONFIG, contents.config.as_bytes(), 0),
         ];
         if let Some(previous) = resumed {
             let checkpoint = previous
@@ -208,9 +209,9 @@ impl StudyFiles {
                 CsvFile::reopen(dir, record)
             };
             return Ok(StudyFiles {
-                runs: reopen("runs.csv")?,
-                rounds: reopen("rounds.csv")?,
-                summary: reopen("summary.csv")?,
+                runs: reopen(file::RUNS)?,
+                rounds: reopen(file::ROUNDS)?,
+                summary: reopen(file::SUMMARY)?,
                 partial: checkpoint.partial_point.clone(),
                 fixed,
             });
@@ -219,13 +220,13 @@ impl StudyFiles {
             let path = dir.join(name);
             fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
         };
-        write("design.csv", contents.design.as_bytes())?;
-        write("config.toml", contents.config.as_bytes())?;
-        let mut runs = CsvFile::create(&dir.join("runs.csv"))?;
+        write(file::DESIGN, contents.design.as_bytes())?;
+        write(file::CONFIG, contents.config.as_bytes())?;
+        let mut runs = CsvFile::create(&dir.join(file::RUNS))?;
         runs.write_header(&contents.runs_header)?;
-        let mut rounds = CsvFile::create(&dir.join("rounds.csv"))?;
+        let mut rounds = CsvFile::create(&dir.join(file::ROUNDS))?;
         rounds.write_header(&contents.rounds_header)?;
-        let mut summary = CsvFile::create(&dir.join("summary.csv"))?;
+        let mut summary = CsvFile::create(&dir.join(file::SUMMARY))?;
         summary.write_header(&contents.summary_header)?;
         Ok(StudyFiles {
             runs,

@@ -178,9 +178,4 @@ mod tests {
         assert!((high - 0.2775).abs() < 5e-5, "{high}");
         assert_eq!(wilson(0, 0), None);
     }
-
-    #[test]
-    fn level_names_become_safe_column_parts() {
-        assert_eq!(slug("New Treaty-2"), "new_treaty_2");
-    }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::data::digest::{self, FileDigest};
+use crate::data::schema::file;
 use crate::data::study::{Checkpoint, ShardInfo};
 use crate::error::Error;
 
@@ -70,7 +71,7 @@ impl Verified {
     /// SHA-256, and config.toml is the config the manifest names. An
     /// incomplete study is refused unless `allow_incomplete`.
     pub fn open(dir: &Path, allow_incomplete: bool) -> Result<Verified, Error> {
-        let path = dir.join("manifest.json");
+        let path = dir.join(file::MANIFEST);
         let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let core: ManifestCore = serde_json::from_str(&text)
             .ok()
@@ -87,7 +88,7 @@ impl Verified {
                 dir.display()
             )));
         }
-        match core.digests.iter().find(|d| d.name == "config.toml") {
+        match core.digests.iter().find(|d| d.name == file::CONFIG) {
             Some(config) if config.sha256 == core.config_sha256 => {}
             _ => {
                 return Err(Error::Usage(format!(

@@ -11,6 +11,7 @@ use super::estimators::{Estimate, estimator, morris, sobol};
 use super::noise::{Layout, run_noise};
 use crate::config;
 use crate::data::row::push_row;
+use crate::data::schema::file;
 use crate::data::study::StudyManifest;
 use crate::data::{FileDigest, StudyLock, Verified};
 use crate::error::Error;
@@ -71,21 +72,21 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         )));
     };
     let study = Verified::open(dir, false)?;
-    if study.has("sensitivity.csv") && !options.force {
+    if study.has(file::SENSITIVITY) && !options.force {
         return Err(Error::Usage(format!(
             "{} already holds sensitivity.csv; pass --force to replace it",
             dir.display()
         )));
     }
-    let loaded = config::load(&dir.join("config.toml"))?;
+    let loaded = config::load(&dir.join(file::CONFIG))?;
     let plan = SweepPlan::new(
         &loaded,
-        &dir.join("config.toml").display().to_string(),
+        &dir.join(file::CONFIG).display().to_string(),
         Some(manifest.seed),
         Some(manifest.design.replications),
         u64::MAX,
     )?;
-    let summary = Table::read(&study, "summary.csv")?;
+    let summary = Table::read(&study, file::SUMMARY)?;
     if summary.rows.len() as u64 != plan.point_count() {
         return Err(Error::Usage(format!(
             "{}: summary.csv has {} points but the design has {}",
@@ -258,7 +259,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         };
         push("noise_share", how, "", "", unsure(share), f64::NAN);
     }
-    let file = dir.join("sensitivity.csv");
+    let file = dir.join(file::SENSITIVITY);
     let mut out = Vec::new();
     push_row(
         &mut out,
@@ -308,14 +309,14 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
     let temporary = dir.join(".sensitivity.csv.tmp");
     fs::write(&temporary, &out).map_err(|e| Error::io(&temporary, e))?;
     fs::rename(&temporary, &file).map_err(|e| Error::io(&file, e))?;
-    manifest.digests.retain(|d| d.name != "sensitivity.csv");
+    manifest.digests.retain(|d| d.name != file::SENSITIVITY);
     manifest.digests.push(FileDigest::of_bytes(
-        "sensitivity.csv",
+        file::SENSITIVITY,
         &out,
         rows.len() as u64,
     ));
-    if !manifest.files.iter().any(|f| f == "sensitivity.csv") {
-        manifest.files.push("sensitivity.csv".into());
+    if !manifest.files.iter().any(|f| f == file::SENSITIVITY) {
+        manifest.files.push(file::SENSITIVITY.into());
     }
     manifest.write(dir)?;
     Ok(SensitivityReport {
@@ -333,7 +334,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
 /// detente builds from its config (say, one made before Morris steps took
 /// random directions): the indices would pair the wrong points.
 fn check_design(study: &Verified, plan: &SweepPlan, dir: &Path) -> Result<(), Error> {
-    let design = Table::read(study, "design.csv")?;
+    let design = Table::read(study, file::DESIGN)?;
     let same = design.rows.len() as u64 == plan.point_count()
         && design.rows.iter().enumerate().all(|(p, row)| {
             row.first() == Some(&p.to_string()) && row[1..] == plan.labels(p as u64)[..]

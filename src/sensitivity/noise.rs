@@ -11,6 +11,7 @@
 //! between A and AB_i, which works with either kind of stream.
 
 use crate::data::Verified;
+use crate::data::schema::file;
 use crate::error::Error;
 use crate::model::Outcome;
 
@@ -88,8 +89,8 @@ pub fn run_noise(
         size, replicates, ..
     } = layout;
     let factors = layout.sobol_factors.unwrap_or(0);
-    let path = study.dir.join("runs.csv");
-    let mut reader = csv::Reader::from_reader(study.open_file("runs.csv")?);
+    let path = study.dir.join(file::RUNS);
+    let mut reader = csv::Reader::from_reader(study.open_file(file::RUNS)?);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::csv(&path, e))?
