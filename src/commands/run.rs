@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use crate::config;
-use crate::data::CsvFile;
 use crate::data::runs::{push_trace, run_fields};
 use crate::data::schema::{self, file, run_columns, trace_columns};
-use crate::data::{FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp};
+use crate::data::{CsvFile, manifest};
+use crate::data::{FileDigest, RunManifest, Staging, StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scratch};
@@ -183,7 +183,7 @@ pub fn run(
         files.push(file::ROUNDS.into());
     }
     files.extend([file::CONFIG.into(), file::MANIFEST.into()]);
-    let manifest = Manifest {
+    let manifest = RunManifest {
         tool: "detente".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command: "run".into(),
@@ -203,9 +203,7 @@ pub fn run(
         files,
         digests,
     };
-    let manifest_path = staging.file(file::MANIFEST);
-    let json = serde_json::to_string_pretty(&manifest).expect("a manifest always serialises");
-    fs::write(&manifest_path, json + "\n").map_err(|e| Error::io(&manifest_path, e))?;
+    manifest::write(staging.path(), &manifest)?;
     announce(&report).map_err(Error::Usage)?;
     staging.commit()?;
     Ok(report)
