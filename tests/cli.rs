@@ -650,15 +650,26 @@ fn zero_replications_in_the_file_is_rejected() {
 
 #[test]
 fn zero_replications_on_the_command_line_is_rejected() {
-    let work = TempDir::new().unwrap();
-    let output = detente()
-        .current_dir(work.path())
-        .args(["run", BASELINE, "--replications", "0"])
-        .output()
-        .unwrap();
-    let line = one_line_error(&output);
-    assert!(line.contains("--replications"), "names the option: {line}");
-    assert_empty_dir(work.path());
+    // A bad argument: clap's message and exit status 2, as README says.
+    for command in ["run", "sweep", "check"] {
+        let work = TempDir::new().unwrap();
+        let args: &[&str] = match command {
+            "check" => &["check", BASELINE, "--max-runs", "0"],
+            _ => &[command, BASELINE, "--replications", "0"],
+        };
+        let output = detente()
+            .current_dir(work.path())
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("--replications") || stderr.contains("--max-runs"),
+            "{command}: names the option: {stderr}"
+        );
+        assert_empty_dir(work.path());
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::model::Model;
 use crate::theory::analysis::{analyze as analysis, to_csv};
 
 /// Output format of `detente analyze`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnalysisFormat {
     Json,
     Csv,

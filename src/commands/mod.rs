@@ -2,12 +2,14 @@
 
 pub mod analyze;
 pub mod check;
+pub mod finish;
 pub mod merge;
 pub mod run;
 pub mod sweep;
 
 pub use analyze::{AnalysisFormat, analyze};
 pub use check::check;
+pub use finish::{Print, finish_study, sensitivity};
 pub use merge::{MergeReport, merge};
 pub use run::{RunOptions, RunReport, run};
 pub use sweep::{SweepOptions, SweepOutcome, SweepReport, sweep};

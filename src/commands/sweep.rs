@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::commands::run::default_threads;
-use crate::config;
+use crate::config::{self, Setting};
 use crate::data::row::push_row;
 use crate::data::schema::file;
 use crate::data::schema::{
@@ -43,6 +43,8 @@ pub struct SweepOptions {
     pub force: bool,
     pub quiet: bool,
     pub max_runs: Option<u64>,
+    /// `--set` overrides of config values.
+    pub sets: Vec<Setting>,
 }
 
 /// What `detente sweep` did.
@@ -83,7 +85,7 @@ pub fn default_study_dir(scenario: &str, shard: Option<Shard>) -> PathBuf {
 /// the study is then left checkpointed and marked incomplete.
 pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutcome, Error> {
     let file = options.config.display().to_string();
-    let loaded = config::load(&options.config)?;
+    let loaded = config::load_with(&options.config, &options.sets)?;
     if loaded.raw.sweep.is_none() {
         return Err(Error::Usage(format!(
             "{file} has no [sweep] table, so there is nothing to sweep; add one (see README, Sweeps), or run the scenario as it is with `detente run {file}`"

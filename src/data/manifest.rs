@@ -30,6 +30,9 @@ pub struct RunManifest {
     /// Set when one run was rerun from its own seed (`--replay`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_seed: Option<u64>,
+    /// Set when that run was of one design point of a sweep (`--point`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_point: Option<u64>,
     pub threads: usize,
     pub started_at: String,
     pub finished_at: String,
