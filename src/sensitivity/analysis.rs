@@ -120,7 +120,13 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             "base samples",
             (if structure.second_order { 2 } else { 1 }) * plan.parameters.len() + 2,
         ),
-        _ => unreachable!("the manifest's sensitivity structure implies morris or sobol"),
+        other => {
+            return Err(Error::Usage(format!(
+                "{}: the manifest records a sensitivity design but config.toml has design = \"{}\"; rerun the study with a morris or sobol design",
+                dir.display(),
+                other.name()
+            )));
+        }
     };
     // Points with failed runs or a missing output, and the units they spoil.
     let failed = summary.numbers("failed_runs");

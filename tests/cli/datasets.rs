@@ -309,3 +309,53 @@ fn an_error_in_an_inherited_key_points_into_the_file_that_sets_it() {
     assert!(line.contains(&at), "expected `{at}` in: {line}");
     assert!(line.contains("agents.us.strategy.beta"), "{line}");
 }
+
+// ---------------------------------------------------------------- edited studies
+
+/// Replaces `from` by `to` in `dir/config.toml` and makes the manifest agree,
+/// as a user editing both by hand would.
+fn edit_config_and_manifest(dir: &Path, from: &str, to: &str) {
+    let path = dir.join("config.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "`{from}` in {}", path.display());
+    let text = text.replace(from, to);
+    fs::write(&path, &text).unwrap();
+    let manifest_path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&read_bytes(&manifest_path)).unwrap();
+    let hash = sha256_hex(text.as_bytes());
+    manifest["config_sha256"] = hash.clone().into();
+    for digest in manifest["digests"].as_array_mut().unwrap() {
+        if digest["name"] == "config.toml" {
+            digest["sha256"] = hash.clone().into();
+            digest["bytes"] = text.len().into();
+        }
+    }
+    fs::write(&manifest_path, manifest.to_string()).unwrap();
+}
+
+#[test]
+fn sensitivity_of_an_edited_study_config_panicked() {
+    let work = TempDir::new().unwrap();
+    let study = work.path().join("study");
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/sensitivity.toml");
+    detente()
+        .args(["sweep", config, "-n", "1", "-q", "--no-plots", "--out"])
+        .arg(&study)
+        .assert()
+        .success();
+    // As many random points as the Sobol design had: only the design differs.
+    let points = read_csv(&study.join("design.csv")).rows.len();
+    edit_config_and_manifest(
+        &study,
+        "design = \"sobol\"\nsamples = 256",
+        &format!("design = \"random\"\npoints = {points}"),
+    );
+    let output = detente()
+        .args(["sensitivity", "--force", "--no-plots"])
+        .arg(&study)
+        .output()
+        .unwrap();
+    let line = one_line_error(&output);
+    assert!(line.contains("design = \"random\""), "{line}");
+}
