@@ -35,6 +35,9 @@ mod fuzz_config;
 #[path = "cli/datasets.rs"]
 mod datasets;
 
+#[path = "cli/snapshots.rs"]
+mod snapshots;
+
 /// The baseline scenario shipped with the repository.
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 

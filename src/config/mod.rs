@@ -112,9 +112,8 @@ pub fn load_with(path: &Path, sets: &[Setting]) -> Result<LoadedConfig, ConfigEr
     }
     for set in sets {
         overrides::set(&mut merged, &set.path, set.value.clone()).map_err(|message| {
-            ConfigError::Invalid {
+            ConfigError::Parse {
                 file: set.to_string(),
-                key: set.path.clone(),
                 location: None,
                 message,
             }

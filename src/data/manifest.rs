@@ -64,6 +64,19 @@ impl AnyManifest {
     /// Reads `dir/manifest.json`, refusing anything detente did not write.
     pub fn read(dir: &Path) -> Result<AnyManifest, Error> {
         let path = dir.join(file::MANIFEST);
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no such directory; give a directory that detente run, sweep or merge wrote",
+                dir.display()
+            )));
+        }
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "{} has no {}, so detente did not write it; give a directory that detente run, sweep or merge wrote",
+                dir.display(),
+                file::MANIFEST
+            )));
+        }
         let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let not_ours = |why: String| {
             Error::Usage(format!(
