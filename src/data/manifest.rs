@@ -66,8 +66,9 @@ impl AnyManifest {
         let path = dir.join(file::MANIFEST);
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
-                "{}: no such directory; give a directory that detente run, sweep or merge wrote",
-                dir.display()
+                "{}: no such directory, so no {}; give a directory that detente run, sweep or merge wrote",
+                dir.display(),
+                file::MANIFEST
             )));
         }
         if !path.exists() {
