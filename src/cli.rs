@@ -6,10 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use detente::commands::{AnalysisFormat, RunOptions, SweepOptions};
+use detente::commands::{AnalysisFormat, RunOptions, SensitivityOptions, SweepOptions};
 use detente::config::Setting;
 use detente::plot::{Format, PlotOptions};
-use detente::sensitivity::SensitivityOptions;
 use detente::sweep::{DEFAULT_MAX_RUNS, Shard};
 
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.

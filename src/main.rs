@@ -109,7 +109,7 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
         Command::Sensitivity(args) => {
             stop_on_signal();
             let options = (&args).into();
-            commands::sensitivity(
+            commands::sensitivity_and_figures(
                 &options,
                 !args.no_plots,
                 &INTERRUPTED,

@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+use crate::commands::sensitivity::{self, SensitivityOptions};
 use crate::error::Error;
 use crate::plot::{self, Format, PlotOptions};
-use crate::sensitivity::{self, SensitivityOptions};
 use crate::sweep::Shard;
 
 /// Where a command's report lines go (the binary prints them to stdout).
@@ -52,7 +52,7 @@ pub fn finish_study(
 
 /// `detente sensitivity`: computes and writes the indices, then redraws the
 /// study's figures (they show the indices) unless told not to.
-pub fn sensitivity(
+pub fn sensitivity_and_figures(
     options: &SensitivityOptions,
     plots: bool,
     interrupt: &AtomicBool,

@@ -5,11 +5,13 @@ pub mod check;
 pub mod finish;
 pub mod merge;
 pub mod run;
+pub mod sensitivity;
 pub mod sweep;
 
 pub use analyze::{AnalysisFormat, analyze};
 pub use check::check;
-pub use finish::{Print, finish_study, sensitivity};
+pub use finish::{Print, finish_study, sensitivity_and_figures};
 pub use merge::{MergeReport, merge};
 pub use run::{RunOptions, RunReport, run};
+pub use sensitivity::{SensitivityOptions, has_sensitivity_design, sensitivity};
 pub use sweep::{SweepOptions, SweepOutcome, SweepReport, sweep};
