@@ -13,6 +13,7 @@
 use super::agent::{Agent, Role};
 use super::frontier::{FrontierPoint, sort_points, sweep};
 use super::issue::Subspace;
+use super::ties;
 
 /// How a track's issues split, fixed for a scenario.
 #[derive(Debug, Clone)]
@@ -167,7 +168,7 @@ pub fn build(
                 k.is_some_and(|k| allowed[i][positions[k]] != hosts.status_quo[i])
             });
             let (base, floor) = host_floors[h];
-            !touches || package_value(&b.host_terms[h], base).clamp(0.0, 1.0) >= floor
+            !touches || ties::at_least(package_value(&b.host_terms[h], base).clamp(0.0, 1.0), floor)
         });
         let index: u32 = layout
             .host_issues

@@ -8,6 +8,7 @@
 
 use super::agent::{Agent, Role};
 use super::environment::EnvironmentDraw;
+use super::frontier::push_undominated;
 use super::issue::{Package, Subspace};
 use super::offers::{self, Layout, OfferBuffers};
 use super::outcome::Efficiency;
@@ -15,6 +16,7 @@ use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, Track
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
 use super::strategy::concession_schedule;
+use super::ties;
 use crate::theory::{self, Point};
 
 /// A scenario prepared for many runs.
@@ -200,8 +202,9 @@ impl Model {
     }
 
     /// The main track's frontier in utilities at the run's opening
-    /// environment, and the disagreement point, from the last negotiation of
-    /// the main track (its frontier is still in `scratch`).
+    /// environment (into `scratch.points`), and the disagreement point, from
+    /// the last negotiation of the main track (its frontier is still in
+    /// `scratch`).
     fn frontier_points(
         &self,
         breakdown: &(Outcome, Package),
@@ -212,14 +215,17 @@ impl Model {
         let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
         let opening = draw.leverage_at(1);
         let shifts = [proposer.oil_shift(opening), opponent.oil_shift(opening)];
+        // Clamping values to [0, 1] can make neighbouring frontier packages
+        // tie in utility; sweeping again keeps only the undominated one.
         scratch.points.clear();
-        scratch
-            .points
-            .extend(scratch.offers.proposer_frontier.iter().map(|f| Point {
+        for f in &scratch.offers.proposer_frontier {
+            let point = Point {
                 proposer: proposer.utility_of_value(f.first + shifts[0]),
                 opponent: opponent.utility_of_value(f.second + shifts[1]),
                 index: f.index,
-            }));
+            };
+            push_undominated(&mut scratch.points, point, |p| (p.proposer, p.opponent));
+        }
         [proposer, opponent]
             .map(|a| a.utility_of_outcome(&breakdown.1, breakdown.0, draw.threat, opening))
     }
@@ -305,7 +311,10 @@ impl Model {
         self.hosts.iter().all(|&h| {
             let host = &self.scenario.agents[h];
             !touches_soil(host, package, status_quo)
-                || host.utility_of(package, threat, leverage) >= host.reservation_at(leverage)
+                || ties::at_least(
+                    host.utility_of(package, threat, leverage),
+                    host.reservation_at(leverage),
+                )
         })
     }
 
@@ -383,8 +392,10 @@ impl Model {
         self.hosts.iter().all(|&h| {
             let host = &self.scenario.agents[h];
             !touches_soil(host, package, status_quo)
-                || host.utility_of_outcome(package, Outcome::Unilateral, threat, leverage)
-                    >= host.reservation_at(leverage)
+                || ties::at_least(
+                    host.utility_of_outcome(package, Outcome::Unilateral, threat, leverage),
+                    host.reservation_at(leverage),
+                )
         })
     }
 }

@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::Strategy;
+use super::ties::at_least;
 use super::*;
 use crate::config;
 
@@ -82,14 +83,14 @@ proptest! {
                 let u = a.utility_of(&r.package, draw.threat, leverage);
                 let floor = a.reservation_at(leverage);
                 prop_assert!((u - r.utilities[i]).abs() < 1e-12);
-                prop_assert!(u >= floor - 1e-12, "{} accepted {u} < reservation {floor}", a.name);
+                prop_assert!(at_least(u, floor), "{} accepted {u} < reservation {floor}", a.name);
             }
         }
         for offer in trace.iter().filter(|o| o.response == Response::Accept && o.track == TrackName::Main) {
             let receiver = if offer.offerer == us { russia } else { us };
             let leverage = draw.leverage_at(if zeuthen { 1 } else { offer.round });
             let u = s.agents[receiver].utility_of(&offer.package, draw.threat, leverage);
-            prop_assert!(u >= s.agents[receiver].reservation_at(leverage) - 1e-12);
+            prop_assert!(at_least(u, s.agents[receiver].reservation_at(leverage)));
         }
         for (h, host) in s.agents.iter().enumerate() {
             if let Role::Host { soil } = &host.role
@@ -97,7 +98,7 @@ proptest! {
                 && soil.iter().any(|&i| r.package[i] != s.protocol.status_quo[i])
             {
                 let u = s.agents[h].utility_of(&r.package, draw.threat, draw.leverage_at(1));
-                prop_assert!(u >= host.reservation_at(draw.leverage_at(1)) - 1e-12, "{} overridden", host.name);
+                prop_assert!(at_least(u, host.reservation_at(draw.leverage_at(1))), "{} overridden", host.name);
             }
         }
     }
@@ -232,7 +233,8 @@ fn separate_start_track_renews_start_even_when_the_package_fails() {
 }
 
 /// Brute force over the whole space: the Nash bargaining solution among
-/// host-accepted packages that give both sides at least their disagreement value.
+/// host-accepted packages that give both sides at least their disagreement
+/// value (up to the model's tie tolerance, as the agents judge it).
 fn nash_product_maximum(
     s: &Scenario,
     draw: &EnvironmentDraw,
@@ -256,12 +258,12 @@ fn nash_product_maximum(
         let hosts_ok = s.agents.iter().all(|h| match &h.role {
             Role::Host { soil } => {
                 soil.iter().all(|&i| pkg[i] == s.protocol.status_quo[i])
-                    || h.utility_of(&pkg, draw.threat, lev) >= h.reservation_at(lev)
+                    || at_least(h.utility_of(&pkg, draw.threat, lev), h.reservation_at(lev))
             }
             _ => true,
         });
         let (up, uo) = (u(p, &pkg), u(o, &pkg));
-        if hosts_ok && up >= dp && uo >= dop {
+        if hosts_ok && at_least(up, dp) && at_least(uo, dop) {
             best = best.max((up - dp) * (uo - dop));
         }
     }

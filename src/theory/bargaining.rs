@@ -4,9 +4,14 @@
 //! utility falling, the opponent's rising. `d` is the disagreement point.
 //! Nash (1950) maximises the product of gains over `d`; Kalai & Smorodinsky
 //! (1975) equalise the shares of each side's ideal gain; the utilitarian
-//! optimum maximises the sum of utilities.
+//! optimum maximises the sum of utilities. Every comparison is up to
+//! [`UTILITY_TOLERANCE`](crate::model::ties::UTILITY_TOLERANCE): of points
+//! whose criteria tie, the first in frontier order (best for the proposer)
+//! is the solution.
 
 use serde::Serialize;
+
+use crate::model::ties;
 
 /// A feasible agreement in the proposer–opponent utility plane.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -24,14 +29,18 @@ impl Point {
 
     /// Whether both sides get at least their disagreement utility.
     pub fn rational(&self, d: [f64; 2]) -> bool {
-        let g = self.gains(d);
-        g[0] >= 0.0 && g[1] >= 0.0
+        ties::at_least(self.proposer, d[0]) && ties::at_least(self.opponent, d[1])
     }
 
-    /// The Nash product over `d` (0 outside the individually rational set).
+    /// The Nash product over `d` (0 outside the individually rational set,
+    /// and no gain counts as negative inside it).
     pub fn nash_product(&self, d: [f64; 2]) -> f64 {
         let g = self.gains(d);
-        if self.rational(d) { g[0] * g[1] } else { 0.0 }
+        if self.rational(d) {
+            g[0].max(0.0) * g[1].max(0.0)
+        } else {
+            0.0
+        }
     }
 }
 
@@ -40,7 +49,7 @@ impl Point {
 pub fn nash(frontier: &[Point], d: [f64; 2]) -> Option<Point> {
     let mut best: Option<Point> = None;
     for p in frontier.iter().filter(|p| p.rational(d)) {
-        if best.is_none_or(|b| p.nash_product(d) > b.nash_product(d)) {
+        if best.is_none_or(|b| ties::greater(p.nash_product(d), b.nash_product(d))) {
             best = Some(*p);
         }
     }
@@ -64,15 +73,22 @@ pub fn kalai_smorodinsky(frontier: &[Point], d: [f64; 2]) -> Option<Point> {
     ];
     let share = |gain: f64, k: usize| {
         let range = ideal[k] - d[k];
-        if range > 0.0 { gain / range } else { 1.0 }
+        if ties::greater(ideal[k], d[k]) {
+            gain / range
+        } else {
+            1.0
+        }
     };
     let score = |p: &Point| {
         let g = p.gains(d);
         (share(g[0], 0).min(share(g[1], 1)), g[0] + g[1])
     };
+    let better = |a: (f64, f64), b: (f64, f64)| {
+        ties::greater(a.0, b.0) || (ties::equal(a.0, b.0) && ties::greater(a.1, b.1))
+    };
     let mut best: Option<&Point> = None;
     for p in rational {
-        if best.is_none_or(|b| score(p) > score(b)) {
+        if best.is_none_or(|b| better(score(p), score(b))) {
             best = Some(p);
         }
     }
@@ -83,7 +99,7 @@ pub fn kalai_smorodinsky(frontier: &[Point], d: [f64; 2]) -> Option<Point> {
 pub fn utilitarian(frontier: &[Point]) -> Option<Point> {
     let mut best: Option<Point> = None;
     for p in frontier {
-        if best.is_none_or(|b| p.proposer + p.opponent > b.proposer + b.opponent) {
+        if best.is_none_or(|b| ties::greater(p.proposer + p.opponent, b.proposer + b.opponent)) {
             best = Some(*p);
         }
     }
@@ -93,11 +109,9 @@ pub fn utilitarian(frontier: &[Point]) -> Option<Point> {
 /// Euclidean distance from a utility pair to the frontier: 0 when no
 /// frontier point dominates it, else the distance to the nearest frontier point.
 pub fn distance_to_frontier(frontier: &[Point], (proposer, opponent): (f64, f64)) -> f64 {
-    let dominated = frontier.iter().any(|p| {
-        p.proposer >= proposer
-            && p.opponent >= opponent
-            && (p.proposer > proposer || p.opponent > opponent)
-    });
+    let dominated = frontier
+        .iter()
+        .any(|p| ties::dominates(&[p.proposer, p.opponent], &[proposer, opponent]));
     if !dominated {
         return 0.0;
     }

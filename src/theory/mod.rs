@@ -6,6 +6,9 @@ pub mod analysis;
 pub mod bargaining;
 pub mod spe;
 
+#[cfg(test)]
+mod tests;
+
 pub use analysis::{Analysis, analyze};
 pub use bargaining::{Point, distance_to_frontier, kalai_smorodinsky, nash, utilitarian};
 pub use spe::{Equilibrium, backward_induction};

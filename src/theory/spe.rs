@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use super::bargaining::Point;
+use crate::model::ties;
 
 /// The equilibrium outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -44,18 +45,18 @@ pub fn backward_induction(
         let best = match offerer {
             // The proposer's best point whose opponent utility reaches the threshold.
             0 => {
-                let k = frontier.partition_point(|p| p.opponent < threshold);
+                let k = frontier.partition_point(|p| !ties::at_least(p.opponent, threshold));
                 frontier.get(k)
             }
             // The opponent's best point whose proposer utility reaches the threshold.
             _ => {
-                let k = frontier.partition_point(|p| p.proposer >= threshold);
+                let k = frontier.partition_point(|p| ties::at_least(p.proposer, threshold));
                 k.checked_sub(1).map(|k| &frontier[k])
             }
         };
         let own = |p: &Point| if offerer == 0 { p.proposer } else { p.opponent };
         match best {
-            Some(p) if own(p) >= wait => {
+            Some(p) if ties::at_least(own(p), wait) => {
                 value = [p.proposer, p.opponent];
                 deal = Some((*p, t));
             }
@@ -115,6 +116,31 @@ mod tests {
     fn rubinstein_unequal_discounts() {
         let e = backward_induction(&pie(0.0001), [0.9, 0.8], 200, [0.0, 0.0]);
         assert!((e.deal.unwrap().proposer - 0.2 / 0.28).abs() < 0.001);
+    }
+
+    // The responder accepts when indifferent, also when rounding puts the
+    // offer a hair below its threshold. A pie in steps of 1/10,000 with
+    // shares i/10,000 (as a `share` issue computes them), δ = 0.95 and 0.6,
+    // 200 periods: exact rational backward induction (Python `fractions`,
+    // every offer enumerated) gives the first proposer 9301/10000; comparing
+    // floats exactly gave 0.9300, one grid step off.
+    #[test]
+    fn responder_accepts_when_indifferent_despite_rounding() {
+        let n = 10_000u32;
+        let f: Vec<Point> = (0..=n)
+            .rev()
+            .map(|i| {
+                let x = f64::from(i) / f64::from(n);
+                Point {
+                    proposer: x,
+                    opponent: 1.0 - x,
+                    index: i,
+                }
+            })
+            .collect();
+        let e = backward_induction(&f, [0.95, 0.6], 200, [0.0, 0.0]);
+        assert_eq!(e.deal.unwrap().index, 9301);
+        assert_eq!(e.period, Some(1));
     }
 
     #[test]

@@ -143,3 +143,82 @@ fn runs_csv_says_how_far_each_deal_is_from_theory() {
             .any(|r| r["nash_share"].parse::<f64>().is_ok_and(|s| s > 0.0))
     );
 }
+
+/// Proposer's and opponent's utilities of each frontier point.
+fn frontier_utilities(a: &serde_json::Value, proposer: &str, opponent: &str) -> Vec<(f64, f64)> {
+    a["frontier"]
+        .as_array()
+        .expect("a frontier")
+        .iter()
+        .map(|s| {
+            (
+                s["utilities"][proposer].as_f64().unwrap(),
+                s["utilities"][opponent].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Whether `q` dominates `p` beyond the model's tie tolerance of 1e-9.
+fn dominates(q: (f64, f64), p: (f64, f64)) -> bool {
+    const TOLERANCE: f64 = 1e-9;
+    q.0 >= p.0 - TOLERANCE
+        && q.1 >= p.1 - TOLERANCE
+        && (q.0 > p.0 + TOLERANCE || q.1 > p.1 + TOLERANCE)
+}
+
+fn dominated_points(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .filter(|&&p| points.iter().any(|&q| dominates(q, p)))
+        .copied()
+        .collect()
+}
+
+// The baseline's radar is worth exactly four interceptors to the United
+// States (0.10 against 4/10 × 0.25 of security, and 0.10 against 0.10 per
+// unit of threat), so packages trading one for the other tie for the US on
+// paper and differ for Russia; in floating point the worse one for Russia
+// could sort first and stay on the frontier, dominated.
+#[test]
+fn baseline_frontier_has_no_dominated_point_from_the_radar_tie() {
+    let a = analyze("../baseline.toml", &[]);
+    let points = frontier_utilities(&a, "us", "russia");
+    assert_eq!(dominated_points(&points), vec![]);
+    for w in points.windows(2) {
+        assert!(w[0].0 - w[1].0 > 1e-9, "US utilities tie: {w:?}");
+    }
+}
+
+// configs/theory/clamped_pie.toml: the proposer's utility is clamped at 1 from
+// a share of 0.84 on. Exact rational backward induction: the frontier has 85
+// points (shares 0 … 0.84), and the proposer takes 0.84, leaving 0.16.
+#[test]
+fn clamped_pie_frontier_and_equilibrium_are_undominated() {
+    let a = analyze("clamped_pie.toml", &[]);
+    let points = frontier_utilities(&a, "a", "b");
+    assert_eq!(dominated_points(&points), vec![]);
+    assert_eq!(points.len(), 85);
+    assert_eq!(a["frontier"][0]["package"]["share"], "0.84");
+    let deal = &a["equilibrium"]["deal"];
+    assert_eq!(deal["package"]["share"], "0.84");
+    assert!((deal["utilities"]["b"].as_f64().unwrap() - 0.16).abs() < 1e-12);
+}
+
+// configs/theory/two_pies.toml, δ = 0.9 and 0.8 over 20 offer periods. Exact
+// rational backward induction over the 21 undominated packages gives the
+// proposer 0.2 of the first pie and all of the second (utilities 0.6, 0.48),
+// at once; exact float comparison chose (0.4, 0.8), dominated (0.6, 0.44).
+#[test]
+fn two_pies_equilibrium_is_the_undominated_package_of_a_tie() {
+    let a = analyze("two_pies.toml", &[]);
+    let points = frontier_utilities(&a, "a", "b");
+    assert_eq!(dominated_points(&points), vec![]);
+    assert_eq!(points.len(), 21);
+    let deal = &a["equilibrium"]["deal"];
+    assert_eq!(deal["package"]["first_pie"], "0.2");
+    assert_eq!(deal["package"]["second_pie"], "1.0");
+    assert!((deal["utilities"]["a"].as_f64().unwrap() - 0.6).abs() < 1e-12);
+    assert!((deal["utilities"]["b"].as_f64().unwrap() - 0.48).abs() < 1e-12);
+    assert_eq!(a["equilibrium"]["period"], 1);
+}

@@ -7,12 +7,14 @@
 //! demand in its own next offer: the opponent's counter-offer this round, the
 //! proposer's offer next round (its floor alone in the last round). An agent
 //! whose best package falls short of its floor makes no offer that round.
-//! After the last round the breakdown outcome applies.
+//! After the last round the breakdown outcome applies. "At least" is up to
+//! the model's tie tolerance (`ties`): an agent accepts when indifferent.
 
 use super::{Context, offer_for_first, offer_for_second};
 use crate::model::outcome::{OfferRecord, Response, TrackResult};
 use crate::model::run::record;
 use crate::model::strategy::Aspiration;
+use crate::model::ties::at_least;
 
 pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>) -> TrackResult {
     let (pf, of) = (context.proposer_frontier, context.opponent_frontier);
@@ -39,7 +41,7 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
 
         // The proposer offers, unless nothing it may offer reaches its floor;
         // the opponent answers.
-        if proposer_best >= proposer_floor {
+        if at_least(proposer_best, proposer_floor) {
             let demand =
                 proposer_aspiration.target(round, proposer_best, proposer_floor, proposer_pressure);
             let offer = offer_for_first(pf, proposer, proposer_shift, demand);
@@ -47,7 +49,8 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
             opponent_aspiration.observe(worth);
             let next_demand =
                 opponent_aspiration.target(round, opponent_best, opponent_floor, opponent_pressure);
-            let accepted = worth >= opponent_floor && worth >= opponent.discount * next_demand;
+            let accepted =
+                at_least(worth, opponent_floor) && at_least(worth, opponent.discount * next_demand);
             let response = if accepted {
                 Response::Accept
             } else {
@@ -68,7 +71,7 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
 
         // The opponent counter-offers (on the same terms); the proposer
         // answers, subject to the hosts.
-        if opponent_best < opponent_floor {
+        if !at_least(opponent_best, opponent_floor) {
             continue;
         }
         let demand =
@@ -81,7 +84,8 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
         } else {
             proposer_floor
         };
-        let acceptable = worth >= proposer_floor && worth >= proposer.discount * next_demand;
+        let acceptable =
+            at_least(worth, proposer_floor) && at_least(worth, proposer.discount * next_demand);
         let response = match (acceptable, counter.hosts_accept) {
             (false, _) => Response::Reject,
             (true, false) => Response::Veto,

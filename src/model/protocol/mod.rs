@@ -3,7 +3,9 @@
 //! Both protocols choose offers from the proposer–opponent Pareto frontier:
 //! an agent that demands utility τ offers, among the packages that give it at
 //! least τ, the one its counterpart values most (agents know each other's
-//! preferences). The proposer only offers packages the hosts accept.
+//! preferences). The proposer only offers packages the hosts accept. Every
+//! "at least" between utilities or values is up to
+//! [`ties::UTILITY_TOLERANCE`]: an agent accepts what it is indifferent to.
 
 pub mod alternating;
 pub mod zeuthen;
@@ -14,6 +16,7 @@ use super::frontier::FrontierPoint;
 use super::issue::{Package, Subspace};
 use super::outcome::{Outcome, TrackName, TrackResult};
 use super::scenario::Scenario;
+use super::ties;
 
 /// Everything a protocol needs for one track of one run.
 pub struct Context<'a> {
@@ -113,7 +116,7 @@ pub fn offer_for_first(
     target: f64,
 ) -> FrontierPoint {
     let floor = agent.value_for_utility(target);
-    let k = points.partition_point(|p| (p.first + shift).clamp(0.0, 1.0) >= floor);
+    let k = points.partition_point(|p| ties::at_least((p.first + shift).clamp(0.0, 1.0), floor));
     points[k.saturating_sub(1)]
 }
 
@@ -127,6 +130,6 @@ pub fn offer_for_second(
     target: f64,
 ) -> FrontierPoint {
     let floor = agent.value_for_utility(target);
-    let k = points.partition_point(|p| (p.second + shift).clamp(0.0, 1.0) < floor);
+    let k = points.partition_point(|p| !ties::at_least((p.second + shift).clamp(0.0, 1.0), floor));
     points[k.min(points.len() - 1)]
 }

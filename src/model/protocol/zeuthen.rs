@@ -7,11 +7,13 @@
 //! An offer is accepted as soon as it gives the receiver at least what the
 //! receiver's own offer gives it. Utilities are those of the opening round;
 //! the disagreement point of each party is the larger of its reservation
-//! utility and its utility of the breakdown outcome.
+//! utility and its utility of the breakdown outcome. Utilities and Nash
+//! products are compared up to the model's tie tolerance (`ties`).
 
 use super::Context;
 use crate::model::outcome::{OfferRecord, Response, TrackResult};
 use crate::model::run::record;
+use crate::model::ties::{at_least, greater};
 
 /// An individually rational frontier package with both utilities.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +48,10 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
                 index: point.index,
             }
         })
-        .filter(|c| c.proposer >= proposer_disagreement && c.opponent >= opponent_disagreement)
+        .filter(|c| {
+            at_least(c.proposer, proposer_disagreement)
+                && at_least(c.opponent, opponent_disagreement)
+        })
         .collect();
     if candidates.is_empty() {
         return context.breakdown();
@@ -65,24 +70,28 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
                 response,
             )
         };
-        if offer.opponent >= counter.opponent {
+        if at_least(offer.opponent, counter.opponent) {
             log(p, offer.index, Response::Accept);
             return context.agreement(offer.index, round);
         }
-        if counter.proposer >= offer.proposer {
+        if at_least(counter.proposer, offer.proposer) {
             log(p, offer.index, Response::Hold);
             log(o, counter.index, Response::Accept);
             return context.agreement(counter.index, round);
         }
         // The best package for each side whose Nash product beats the other's offer.
-        let proposer_next = (offer.nash <= counter.nash)
-            .then(|| candidates.iter().position(|c| c.nash > counter.nash))
+        let proposer_next = at_least(counter.nash, offer.nash)
+            .then(|| {
+                candidates
+                    .iter()
+                    .position(|c| greater(c.nash, counter.nash))
+            })
             .flatten();
-        let opponent_next = (counter.nash <= offer.nash)
-            .then(|| candidates.iter().rposition(|c| c.nash > offer.nash))
+        let opponent_next = at_least(offer.nash, counter.nash)
+            .then(|| candidates.iter().rposition(|c| greater(c.nash, offer.nash)))
             .flatten();
         match (proposer_next, opponent_next) {
-            (None, None) if offer.nash < counter.nash => {
+            (None, None) if greater(counter.nash, offer.nash) => {
                 log(p, offer.index, Response::Hold);
                 log(o, counter.index, Response::Accept);
                 return context.agreement(counter.index, round);
