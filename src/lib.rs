@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod config;
 pub mod data;
+pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod model;
