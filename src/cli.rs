@@ -6,8 +6,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use detente::commands::{AnalysisFormat, RunOptions, SensitivityOptions, SweepOptions};
+use detente::commands::{
+    AnalysisFormat, DiscoverOptions, RunOptions, SensitivityOptions, SweepOptions,
+};
 use detente::config::Setting;
+use detente::discover::cases::{By, Interest};
+use detente::discover::{Objective, Settings};
 use detente::plot::{Format, PlotOptions};
 use detente::sweep::{DEFAULT_MAX_RUNS, Shard};
 
@@ -82,6 +86,134 @@ pub enum Command {
     /// Validate a config (and its [sweep] table) and summarise the scenario
     /// without running it.
     Check(CheckArgs),
+    /// Scenario discovery: PRIM boxes of the conditions that lead to an
+    /// outcome, from a study's runs or design points.
+    Discover(DiscoverArgs),
+}
+
+/// What `discover` prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+/// Cases by run or by design point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Runs,
+    Points,
+}
+
+/// PRIM's objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    Lenient1,
+    Original,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("interest").required(true).args(["outcome", "output"])))]
+pub struct DiscoverArgs {
+    /// Study or run directory.
+    pub dir: PathBuf,
+    /// Cases of interest: runs ending in this outcome (agreement, unilateral,
+    /// status_quo); by points, points where it is the most frequent outcome.
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: Option<String>,
+    /// Cases of interest: a numeric column of runs.csv (summary.csv by
+    /// points) above or below a value (--above X or --below X).
+    #[arg(long, value_name = "COLUMN", requires = "side")]
+    pub output: Option<String>,
+    /// With --output: cases where it is above X.
+    #[arg(long, value_name = "X", group = "side", allow_negative_numbers = true)]
+    pub above: Option<f64>,
+    /// With --output: cases where it is below X.
+    #[arg(long, value_name = "X", group = "side", allow_negative_numbers = true)]
+    pub below: Option<f64>,
+    /// Cases: runs (design parameters and drawn conditions) or design points.
+    #[arg(long, value_enum, default_value = "runs")]
+    pub by: ByArg,
+    /// Share of a box's cases peeled at each step, in (0, 0.5).
+    #[arg(long, default_value_t = 0.05, value_parser = open_unit(0.0, 0.5, false))]
+    pub alpha: f64,
+    /// Smallest share of all cases a box may keep, in (0, 1).
+    #[arg(long, default_value_t = 0.05, value_parser = open_unit(0.0, 1.0, false))]
+    pub min_mass: f64,
+    /// Density the chosen box should reach, in (0, 1].
+    #[arg(long, default_value_t = 0.8, value_parser = open_unit(0.0, 1.0, true))]
+    pub threshold: f64,
+    /// How peels are scored.
+    #[arg(long, value_enum, default_value = "lenient1")]
+    pub objective: ObjectiveArg,
+    /// Boxes to find, each among the cases the earlier ones leave out.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=20))]
+    pub boxes: u64,
+    /// Output directory (default: discovery/<name of DIR>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output directory that detente wrote.
+    #[arg(long)]
+    pub force: bool,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiscoverFormat,
+    /// Search the finished runs of an interrupted study.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Do not draw the figures.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// A float parser for the interval (low, high), or (low, high] if `closed`.
+fn open_unit(low: f64, high: f64, closed: bool) -> impl Fn(&str) -> Result<f64, String> + Clone {
+    move |text: &str| {
+        let x: f64 = text.parse().map_err(|e| format!("not a number ({e})"))?;
+        let inside = x > low && (x < high || (closed && x == high));
+        if inside {
+            Ok(x)
+        } else {
+            let end = if closed { "]" } else { ")" };
+            Err(format!("must be in ({low}, {high}{end}"))
+        }
+    }
+}
+
+impl From<DiscoverArgs> for DiscoverOptions {
+    fn from(args: DiscoverArgs) -> DiscoverOptions {
+        let interest = match (args.outcome, args.output) {
+            (Some(outcome), _) => Interest::Outcome(outcome),
+            (None, column) => Interest::Output {
+                column: column.unwrap_or_default(),
+                above: args.above.is_some(),
+                value: args.above.or(args.below).unwrap_or_default(),
+            },
+        };
+        DiscoverOptions {
+            dir: args.dir,
+            interest,
+            by: match args.by {
+                ByArg::Runs => By::Runs,
+                ByArg::Points => By::Points,
+            },
+            settings: Settings {
+                alpha: args.alpha,
+                min_mass: args.min_mass,
+                threshold: args.threshold,
+                objective: match args.objective {
+                    ObjectiveArg::Lenient1 => Objective::Lenient1,
+                    ObjectiveArg::Original => Objective::Original,
+                },
+                max_boxes: args.boxes as usize,
+            },
+            out: args.out,
+            force: args.force,
+            allow_incomplete: args.allow_incomplete,
+            plots: !args.no_plots,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -12,13 +12,13 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::anyhow;
 use clap::Parser;
-use detente::commands::{self, RunOptions, SweepOptions, SweepOutcome};
+use detente::commands::{self, DiscoverOptions, RunOptions, SweepOptions, SweepOutcome};
 use detente::engine::{self, interrupt};
 use detente::plot::{self, PlotOptions};
 
 mod cli;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, DiscoverFormat};
 
 /// Set by the first Ctrl-C (or SIGTERM); long commands stop at the next checkpoint.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -127,6 +127,18 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
         Command::Analyze(args) => {
             let analysis = commands::analyze(&args.config, args.format.into(), args.seed)?;
             stdout.write(&analysis)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Discover(args) => {
+            let format = args.format;
+            let report = commands::discover(&DiscoverOptions::from(args))?;
+            match format {
+                DiscoverFormat::Text => stdout.print(&report)?,
+                DiscoverFormat::Json => stdout.write(
+                    &(serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"),
+                )?,
+                DiscoverFormat::Csv => stdout.write(&report.to_csv())?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => {

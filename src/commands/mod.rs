@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod discover;
 pub mod finish;
 pub mod merge;
 pub mod run;
@@ -10,6 +11,7 @@ pub mod sweep;
 
 pub use analyze::{AnalysisFormat, analyze};
 pub use check::check;
+pub use discover::{DiscoverOptions, DiscoveryReport, discover};
 pub use finish::{Print, finish_study, sensitivity_and_figures};
 pub use merge::{MergeReport, merge};
 pub use run::{RunOptions, RunReport, run};

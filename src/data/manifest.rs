@@ -46,6 +46,27 @@ pub struct RunManifest {
     pub digests: Vec<FileDigest>,
 }
 
+/// Provenance of a `detente discover` directory: the study it searched and
+/// how.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiscoveryManifest {
+    pub tool: String,
+    pub version: String,
+    pub command: String,
+    /// The study or run directory searched.
+    pub study: String,
+    /// Its config's SHA-256, as its own manifest records it.
+    pub study_config_sha256: String,
+    /// What made a case one of interest, and the PRIM settings, as given.
+    pub question: String,
+    pub cases: u64,
+    pub cases_of_interest: u64,
+    pub boxes: usize,
+    pub finished_at: String,
+    pub files: Vec<String>,
+    pub digests: Vec<FileDigest>,
+}
+
 /// A manifest read back: of a run, or of a study (a sweep or a merge).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManifest {
@@ -90,6 +111,12 @@ impl AnyManifest {
             return Err(not_ours(format!("written by `{}`", header.tool)));
         }
         match header.command.as_str() {
+            "discover" => {
+                return Err(Error::Usage(format!(
+                    "{} holds scenario-discovery boxes, not runs; give the study they came from",
+                    dir.display()
+                )));
+            }
             "run" => serde_json::from_str(&text).map(|m| AnyManifest::Run(Box::new(m))),
             _ => serde_json::from_str(&text).map(|m| AnyManifest::Study(Box::new(m))),
         }

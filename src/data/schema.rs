@@ -15,6 +15,8 @@ pub mod file {
     pub const SENSITIVITY: &str = "sensitivity.csv";
     pub const MANIFEST: &str = "manifest.json";
     pub const CONFIG: &str = "config.toml";
+    pub const TRAJECTORY: &str = "trajectory.csv";
+    pub const BOXES: &str = "boxes.csv";
 }
 
 /// Fixed column names (columns named after issues, agents or parameters are
@@ -214,6 +216,46 @@ pub fn sensitivity_columns() -> Vec<Column> {
         "value_half",
         "units_used",
         "units_dropped",
+    ])
+    .collect()
+}
+
+/// Columns of a discovery's `trajectory.csv`: one row per box of each
+/// peeling trajectory, then the chosen box after pasting.
+pub fn trajectory_columns() -> Vec<Column> {
+    fixed([
+        "box",
+        "stage",
+        "step",
+        "chosen",
+        "cases",
+        "cases_of_interest",
+        "coverage",
+        "density",
+        "mass",
+        "restricted",
+        "limits",
+    ])
+    .collect()
+}
+
+/// Columns of a discovery's `boxes.csv`: one row per box and restricted input.
+pub fn boxes_columns() -> Vec<Column> {
+    fixed([
+        "box",
+        "input",
+        "kind",
+        "low",
+        "high",
+        "values",
+        "quasi_p",
+        "range_low",
+        "range_high",
+        "coverage",
+        "density",
+        "mass",
+        "cases",
+        "choice",
     ])
     .collect()
 }

@@ -46,7 +46,8 @@ pub enum Limit {
 }
 
 impl Limit {
-    fn admits(&self, column: &Column, i: usize) -> bool {
+    /// Whether case `i` of `column` lies within the limit.
+    pub fn admits(&self, column: &Column, i: usize) -> bool {
         match (self, column) {
             (Limit::Range { low, high }, Column::Numeric(x)) => *low <= x[i] && x[i] <= *high,
             (Limit::Set(allowed), Column::Categorical { codes, .. }) => allowed[codes[i] as usize],
@@ -122,8 +123,9 @@ pub struct Found {
 }
 
 /// Runs PRIM: up to `max_boxes` boxes, each on the cases the earlier ones
-/// left outside. Stops early when no case of interest is left or a search
-/// finds no box narrower than its start.
+/// left outside. Stops early when the cases of interest left are fewer than
+/// `min_mass` of all of them, or a search finds no box denser than the cases
+/// it searched.
 pub fn discover(cases: &Cases, settings: &Settings) -> Vec<Found> {
     let n = cases.interest.len();
     let totals = Totals {
@@ -132,7 +134,10 @@ pub fn discover(cases: &Cases, settings: &Settings) -> Vec<Found> {
     };
     let mut remaining: Vec<u32> = (0..n as u32).collect();
     let mut found = Vec::new();
-    while found.len() < settings.max_boxes && count(cases, &remaining).1 > 0 {
+    // Successive boxes stop once the cases of interest left are fewer than
+    // `min_mass` of all of them: what is left is too little to describe.
+    let enough = (settings.min_mass * totals.interesting as f64).max(1.0);
+    while found.len() < settings.max_boxes && count(cases, &remaining).1 as f64 >= enough {
         let search = Search {
             cases,
             settings,
@@ -141,7 +146,8 @@ pub fn discover(cases: &Cases, settings: &Settings) -> Vec<Found> {
         };
         let trajectory = search.peel(&remaining);
         let (chosen, choice) = choose(&trajectory, settings.threshold);
-        if chosen == 0 {
+        // A box no denser than the cases it was sought among says nothing.
+        if chosen == 0 || trajectory[chosen].stats.density <= trajectory[0].stats.density {
             break;
         }
         let pasted = search.paste(&trajectory[chosen].limits, &remaining);
@@ -194,7 +200,7 @@ fn count(cases: &Cases, ids: &[u32]) -> (u64, u64) {
 }
 
 /// The tightest limits holding every case of `ids`.
-fn extent(cases: &Cases, ids: &[u32]) -> Vec<Limit> {
+pub fn extent(cases: &Cases, ids: &[u32]) -> Vec<Limit> {
     cases
         .inputs
         .iter()

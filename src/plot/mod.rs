@@ -3,6 +3,7 @@
 
 pub mod bars;
 pub mod dance;
+pub mod discovery;
 pub mod distribution;
 pub mod heatmap;
 mod index;
