@@ -41,6 +41,9 @@ mod datasets;
 #[path = "cli/snapshots.rs"]
 mod snapshots;
 
+#[path = "cli/discover.rs"]
+mod discover;
+
 // ---------------------------------------------------------------- run
 
 #[test]
