@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::AnalysisFormat;
+use crate::commands::{AnalysisFormat, LastOffer};
 use crate::plot::Format;
 use crate::sweep::Shard;
 
@@ -160,6 +160,11 @@ pub enum Command {
         /// Analyse the environment drawn from this run seed instead of the expected one.
         #[arg(long)]
         seed: Option<u64>,
+        /// Who makes the last offer in the equilibrium's game: the opponent
+        /// (as in the protocol, two offer periods a round) or the proposer
+        /// (one period fewer).
+        #[arg(long, value_enum, default_value = "opponent")]
+        last_offer: LastOffer,
     },
     /// Validate a config and summarise the scenario without running it.
     Check {

@@ -194,8 +194,9 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             config,
             format,
             seed,
+            last_offer,
         } => {
-            let analysis = commands::analyze(&config, format, seed)?;
+            let analysis = commands::analyze(&config, format, seed, last_offer)?;
             stdout.write(&analysis)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -1,22 +1,39 @@
 //! `detente analyze`: the outcome space and the game-theoretic reference
-//! points of a scenario, printed as JSON or CSV.
+//! points of a scenario, printed as JSON, CSV or text.
 
 use std::path::Path;
 
 use crate::config;
 use crate::error::Error;
 use crate::model::Model;
-use crate::theory::analysis::{analyze as analysis, to_csv};
+use crate::theory::Side;
+use crate::theory::analysis::analyze as analysis;
+use crate::theory::report::{to_csv, to_text};
 
 /// Output format of `detente analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AnalysisFormat {
     Json,
     Csv,
+    Text,
+}
+
+/// Who makes the last offer of the equilibrium's game.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LastOffer {
+    /// The opponent, as in the protocol: two offer periods per round.
+    Opponent,
+    /// The proposer: one offer period fewer.
+    Proposer,
 }
 
 /// Analyses the scenario at the expected environment, or at the draw of `seed`.
-pub fn analyze(path: &Path, format: AnalysisFormat, seed: Option<u64>) -> Result<String, Error> {
+pub fn analyze(
+    path: &Path,
+    format: AnalysisFormat,
+    seed: Option<u64>,
+    last_offer: LastOffer,
+) -> Result<String, Error> {
     let loaded = config::load(path)?;
     let model = Model::new(loaded.scenario);
     let scenario = model.scenario();
@@ -31,11 +48,16 @@ pub fn analyze(path: &Path, format: AnalysisFormat, seed: Option<u64>) -> Result
             "expected values".to_string(),
         ),
     };
-    let result = analysis(&model, &draw, source);
+    let last_offer = match last_offer {
+        LastOffer::Opponent => Side::Opponent,
+        LastOffer::Proposer => Side::Proposer,
+    };
+    let result = analysis(&model, &draw, source, last_offer);
     Ok(match format {
         AnalysisFormat::Json => {
             serde_json::to_string_pretty(&result).expect("an analysis always serialises") + "\n"
         }
         AnalysisFormat::Csv => to_csv(&result),
+        AnalysisFormat::Text => to_text(&result),
     })
 }

@@ -6,7 +6,7 @@ pub mod merge;
 pub mod run;
 pub mod sweep;
 
-pub use analyze::{AnalysisFormat, analyze};
+pub use analyze::{AnalysisFormat, LastOffer, analyze};
 pub use check::check;
 pub use merge::{MergeReport, merge};
 pub use run::{RunOptions, RunReport, run};
