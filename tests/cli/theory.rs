@@ -413,3 +413,41 @@ fn nash_share_is_measured_over_the_floors() {
     }
     assert!(deals >= 10, "only {deals} deals");
 }
+
+// configs/split_the_pie.toml says what it does: as shipped, alternating
+// offers agree at 0.48 in round 49; with Zeuthen's protocol both sides
+// concede a step a round from 1.00 and 0.00 and meet at the Nash split 0.50
+// after 50 steps, in round 51 — inside the deadline (20 rounds ended in the
+// status quo).
+#[test]
+fn split_the_pie_config_does_what_its_comment_says() {
+    let tmp = TempDir::new().unwrap();
+    let zeuthen = extended(
+        tmp.path(),
+        "split_the_pie.toml",
+        "[protocol]\nkind = \"zeuthen\"\n",
+    );
+    let shipped = format!("{}/configs/split_the_pie.toml", env!("CARGO_MANIFEST_DIR"));
+    for (config, share, round) in [
+        (PathBuf::from(shipped), "0.48", "49"),
+        (zeuthen, "0.50", "51"),
+    ] {
+        let out = tmp.path().join(format!("pie-{round}"));
+        detente()
+            .args(["run", "-n", "5", "--out"])
+            .arg(&out)
+            .arg(&config)
+            .assert()
+            .success();
+        for row in &read_csv(&out.join("runs.csv")).rows {
+            assert_eq!(
+                (
+                    row["outcome"].as_str(),
+                    row["share"].as_str(),
+                    row["rounds"].as_str()
+                ),
+                ("agreement", share, round)
+            );
+        }
+    }
+}
