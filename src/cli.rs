@@ -1,12 +1,16 @@
-//! Command-line arguments (clap types only).
+//! Command-line arguments: the binary's clap types, converted into the
+//! library's option structs with `From`. Ranges are checked here, so a bad
+//! argument exits with status 2 and clap's message.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{AnalysisFormat, LastOffer};
-use crate::plot::Format;
-use crate::sweep::Shard;
+use detente::commands::{AnalysisFormat, RunOptions, SensitivityOptions, SweepOptions};
+use detente::config::Setting;
+use detente::plot::{Format, PlotOptions};
+use detente::sweep::{DEFAULT_MAX_RUNS, Shard};
+use detente::theory::Side;
 
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.
 #[derive(Debug, Parser)]
@@ -23,15 +27,15 @@ pub struct Common {
     pub config: PathBuf,
     /// Replicates: per run (default: scenario.replications) or per design
     /// point (default: sweep.replications, else scenario.replications).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: Option<u64>,
     /// Master seed (default: scenario.seed).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores; at most 4 per core). Output does
     /// not depend on it.
-    #[arg(long, short = 'j', value_parser = parse_threads)]
-    pub threads: Option<usize>,
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..))]
+    pub threads: Option<u64>,
     /// Output directory (default: runs/<scenario>-run for run; runs/<scenario>,
     /// or runs/<scenario>-shard-K-of-N, for sweep).
     #[arg(long, short = 'o')]
@@ -39,6 +43,10 @@ pub struct Common {
     /// Replace an existing output directory or study.
     #[arg(long)]
     pub force: bool,
+    /// Override one config value, e.g. --set agents.russia.reservation=0.6
+    /// (repeat for several; bare words are strings).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<Setting>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,20 +58,7 @@ pub enum Command {
         mut_arg("out", |a| a.help("Output directory (default: runs/<scenario>-run)")),
         mut_arg("force", |a| a.help("Replace an existing output directory that detente wrote"))
     )]
-    Run {
-        #[command(flatten)]
-        common: Common,
-        /// Also write rounds.csv with every offer.
-        #[arg(long)]
-        trace: bool,
-        /// Rerun the one run whose `seed` column in runs.csv is SEED
-        /// (default output: runs/<scenario>-replay-<SEED>).
-        #[arg(long, value_name = "SEED")]
-        replay: Option<u64>,
-        /// Refuse more replications than this.
-        #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_RUNS)]
-        max_runs: u64,
-    },
+    Run(RunArgs),
     /// Run every design point of the config's [sweep] table.
     #[command(
         mut_arg("config", |a| a.help("Study config (TOML) with a [sweep] table")),
@@ -75,109 +70,251 @@ pub enum Command {
         )),
         mut_arg("force", |a| a.help("Replace an existing study that detente wrote"))
     )]
-    Sweep {
-        #[command(flatten)]
-        common: Common,
-        /// Print the design table to stdout and the counts to stderr; run nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Run only shard K of N (contiguous design points), e.g. 2/8.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<Shard>,
-        /// Finish an interrupted study in the output directory.
-        #[arg(long)]
-        resume: bool,
-        /// No progress bar.
-        #[arg(long, short = 'q')]
-        quiet: bool,
-        /// Do not draw the figures (they can be drawn later with `detente plot`).
-        #[arg(long)]
-        no_plots: bool,
-        /// Refuse designs with more runs than this.
-        #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_MAX_RUNS)]
-        max_runs: u64,
-    },
+    Sweep(SweepArgs),
     /// Draw the figures of a sweep study or a run from its datasets.
-    Plot {
-        /// Study or run directory (with manifest.json, config.toml and the CSV files).
-        dir: PathBuf,
-        /// Figure directory (default: plots/<name of DIR>).
-        #[arg(long, short = 'o')]
-        out: Option<PathBuf>,
-        /// Image formats to write.
-        #[arg(long, value_name = "png|svg|both", default_value = "both")]
-        format: Format,
-        /// summary.csv column for the heatmap (default: agreement_rate).
-        #[arg(long, value_name = "COLUMN")]
-        metric: Option<String>,
-        /// Draw the finished runs of an interrupted study (every figure says so)
-        /// instead of refusing it.
-        #[arg(long)]
-        allow_incomplete: bool,
-    },
+    Plot(PlotArgs),
     /// Morris or Sobol sensitivity indices of a morris or sobol sweep study.
-    Sensitivity {
-        /// Study directory.
-        dir: PathBuf,
-        /// summary.csv column to analyse; repeat for several (default:
-        /// agreement_rate and every mean_utility_<agent>).
-        #[arg(long = "output", value_name = "COLUMN")]
-        outputs: Vec<String>,
-        /// Drop trajectories or base samples with failed runs or missing
-        /// outputs (counted in the output) instead of stopping.
-        #[arg(long)]
-        drop_missing: bool,
-        /// Replace an existing sensitivity.csv.
-        #[arg(long)]
-        force: bool,
-        /// Do not redraw the study's figures afterwards.
-        #[arg(long)]
-        no_plots: bool,
-    },
+    Sensitivity(SensitivityArgs),
     /// Join the shards of one sweep into the study an unsharded sweep writes.
-    Merge {
-        /// Shard study directories, in any order.
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-        /// Directory of the merged study.
-        #[arg(long, short = 'o')]
-        out: PathBuf,
-        /// Replace an existing output directory.
-        #[arg(long)]
-        force: bool,
-        /// Do not draw the merged study's figures (`detente plot` draws them later).
-        #[arg(long)]
-        no_plots: bool,
-    },
+    Merge(MergeArgs),
     /// Theory on the scenario's package space: frontier, disagreement point,
     /// Nash, Kalai–Smorodinsky and utilitarian solutions, subgame-perfect equilibrium.
-    Analyze {
-        /// Scenario config (TOML).
-        config: PathBuf,
-        /// Output format on stdout.
-        #[arg(long, value_enum, default_value = "json")]
-        format: AnalysisFormat,
-        /// Analyse the environment drawn from this run seed instead of the expected one.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Who makes the last offer in the equilibrium's game: the opponent
-        /// (as in the protocol, two offer periods a round) or the proposer
-        /// (one period fewer).
-        #[arg(long, value_enum, default_value = "opponent")]
-        last_offer: LastOffer,
-    },
-    /// Validate a config and summarise the scenario without running it.
-    Check {
-        /// Scenario config (TOML).
-        config: PathBuf,
-    },
+    Analyze(AnalyzeArgs),
+    /// Validate a config (and its [sweep] table) and summarise the scenario
+    /// without running it.
+    Check(CheckArgs),
 }
 
-/// `--threads`: a whole number, at least 1.
-fn parse_threads(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(0) => Err("at least one thread is needed".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(format!("not a number of threads ({e})")),
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Also write rounds.csv with every offer.
+    #[arg(long)]
+    pub trace: bool,
+    /// Rerun the one run whose `seed` column in runs.csv is SEED
+    /// (default output: runs/<scenario>-replay-<SEED>).
+    #[arg(long, value_name = "SEED")]
+    pub replay: Option<u64>,
+    /// With --replay: the run is of design point K of the config's sweep
+    /// (the `point_id` column of a study's runs.csv).
+    #[arg(long, value_name = "K", requires = "replay")]
+    pub point: Option<u64>,
+    /// Refuse more replications than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RUNS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_runs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Print the design table to stdout and the counts to stderr; run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run only shard K of N (contiguous design points), e.g. 2/8.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Finish an interrupted study in the output directory.
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Do not draw the figures (they can be drawn later with `detente plot`).
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Refuse designs with more runs than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RUNS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_runs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Study or run directory (with manifest.json, config.toml and the CSV files).
+    pub dir: PathBuf,
+    /// Figure directory (default: plots/<name of DIR>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Image formats to write.
+    #[arg(long, value_name = "png|svg|both", default_value = "both")]
+    pub format: Format,
+    /// summary.csv column for the heatmap (default: agreement_rate).
+    #[arg(long, value_name = "COLUMN")]
+    pub metric: Option<String>,
+    /// Draw the finished runs of an interrupted study (every figure says so)
+    /// instead of refusing it.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Study directory.
+    pub dir: PathBuf,
+    /// summary.csv column to analyse; repeat for several (default:
+    /// agreement_rate and every mean_utility_<agent>).
+    #[arg(long = "output", value_name = "COLUMN")]
+    pub outputs: Vec<String>,
+    /// Drop trajectories or base samples with failed runs or missing
+    /// outputs (counted in the output) instead of stopping.
+    #[arg(long)]
+    pub drop_missing: bool,
+    /// Replace an existing sensitivity.csv.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not redraw the study's figures afterwards.
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard study directories, in any order.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Directory of the merged study.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Replace an existing output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not draw the merged study's figures (`detente plot` draws them later).
+    #[arg(long)]
+    pub no_plots: bool,
+}
+
+/// Output format of `detente analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Json,
+    Csv,
+    Text,
+}
+
+/// Who makes the last offer in `detente analyze`'s equilibrium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LastOfferArg {
+    /// The opponent, as in the protocol: two offer periods per round.
+    Opponent,
+    /// The proposer: one offer period fewer.
+    Proposer,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Scenario config (TOML).
+    pub config: PathBuf,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: FormatArg,
+    /// Analyse the environment drawn from this run seed instead of the expected one.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Who makes the last offer in the equilibrium's game: the opponent (as
+    /// in the protocol, two offer periods a round) or the proposer (one
+    /// period fewer).
+    #[arg(long, value_enum, default_value = "opponent")]
+    pub last_offer: LastOfferArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario config (TOML).
+    pub config: PathBuf,
+    /// Override one config value, as for run and sweep.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<Setting>,
+    /// Refuse sweep designs with more runs than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RUNS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_runs: u64,
+}
+
+/// Thread counts beyond `usize` are capped later with the others.
+fn threads(asked: Option<u64>) -> Option<usize> {
+    asked.map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+impl From<RunArgs> for RunOptions {
+    fn from(args: RunArgs) -> RunOptions {
+        let c = args.common;
+        RunOptions {
+            threads: threads(c.threads),
+            config: c.config,
+            replications: c.replications,
+            seed: c.seed,
+            out: c.out,
+            trace: args.trace,
+            force: c.force,
+            replay: args.replay,
+            point: args.point,
+            max_runs: args.max_runs,
+            sets: c.sets,
+        }
+    }
+}
+
+impl From<SweepArgs> for SweepOptions {
+    fn from(args: SweepArgs) -> SweepOptions {
+        let c = args.common;
+        SweepOptions {
+            threads: threads(c.threads),
+            config: c.config,
+            replications: c.replications,
+            seed: c.seed,
+            out: c.out,
+            dry_run: args.dry_run,
+            shard: args.shard,
+            resume: args.resume,
+            force: c.force,
+            quiet: args.quiet,
+            max_runs: Some(args.max_runs),
+            sets: c.sets,
+        }
+    }
+}
+
+impl From<PlotArgs> for PlotOptions {
+    fn from(args: PlotArgs) -> PlotOptions {
+        PlotOptions {
+            dir: args.dir,
+            out: args.out,
+            format: args.format,
+            metric: args.metric,
+            allow_incomplete: args.allow_incomplete,
+        }
+    }
+}
+
+impl From<&SensitivityArgs> for SensitivityOptions {
+    fn from(args: &SensitivityArgs) -> SensitivityOptions {
+        SensitivityOptions {
+            dir: args.dir.clone(),
+            outputs: args.outputs.clone(),
+            drop_missing: args.drop_missing,
+            force: args.force,
+        }
+    }
+}
+
+impl From<FormatArg> for AnalysisFormat {
+    fn from(format: FormatArg) -> AnalysisFormat {
+        match format {
+            FormatArg::Json => AnalysisFormat::Json,
+            FormatArg::Csv => AnalysisFormat::Csv,
+            FormatArg::Text => AnalysisFormat::Text,
+        }
+    }
+}
+
+impl From<LastOfferArg> for Side {
+    fn from(last_offer: LastOfferArg) -> Side {
+        match last_offer {
+            LastOfferArg::Opponent => Side::Opponent,
+            LastOfferArg::Proposer => Side::Proposer,
+        }
     }
 }

@@ -5,10 +5,10 @@
 //! [`model::Scenario`] ([`config`]); the [`engine`] runs it in parallel, in
 //! order; [`data`] writes the datasets; [`commands`] are what the CLI calls.
 
-pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod data;
+pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod model;

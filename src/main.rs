@@ -7,17 +7,18 @@
 
 use std::fmt::Display;
 use std::io::{self, Write};
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::anyhow;
 use clap::Parser;
-use detente::cli::{Cli, Command, Common};
 use detente::commands::{self, RunOptions, SweepOptions, SweepOutcome};
 use detente::engine::{self, interrupt};
-use detente::plot::{self, Format, PlotOptions};
-use detente::sensitivity::{self, SensitivityOptions};
+use detente::plot::{self, PlotOptions};
+
+mod cli;
+
+use cli::{Cli, Command};
 
 /// Set by the first Ctrl-C (or SIGTERM); long commands stop at the next checkpoint.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -55,57 +56,22 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run {
-            common,
-            trace,
-            replay,
-            max_runs,
-        } => {
+        Command::Run(args) => {
             stop_on_signal();
-            let report = commands::run(
-                &RunOptions {
-                    threads: capped_threads(&common),
-                    config: common.config,
-                    replications: common.replications,
-                    seed: common.seed,
-                    out: common.out,
-                    trace,
-                    force: common.force,
-                    replay,
-                    max_runs,
-                },
-                &INTERRUPTED,
-                &mut |report| stdout.print(report).map_err(|e| e.to_string()),
-            )?;
+            let mut options = RunOptions::from(args);
+            options.threads = capped_threads(options.threads);
+            let report = commands::run(&options, &INTERRUPTED, &mut |r| stdout.printer()(r))?;
             Ok(if report.failed > 0 {
                 ExitCode::from(3)
             } else {
                 ExitCode::SUCCESS
             })
         }
-        Command::Sweep {
-            common,
-            dry_run,
-            shard,
-            resume,
-            quiet,
-            no_plots,
-            max_runs,
-        } => {
+        Command::Sweep(args) => {
             stop_on_signal();
-            let options = SweepOptions {
-                threads: capped_threads(&common),
-                config: common.config,
-                replications: common.replications,
-                seed: common.seed,
-                out: common.out,
-                dry_run,
-                shard,
-                resume,
-                force: common.force,
-                quiet,
-                max_runs: Some(max_runs),
-            };
+            let no_plots = args.no_plots;
+            let mut options = SweepOptions::from(args);
+            options.threads = capped_threads(options.threads);
             match commands::sweep(&options, &INTERRUPTED)? {
                 SweepOutcome::DryRun { design, counts } => {
                     stdout.write(&design)?;
@@ -113,14 +79,16 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 SweepOutcome::Ran(report) => {
-                    stdout.print(&report)?;
-                    match shard {
-                        _ if report.interrupted => {}
-                        Some(shard) => stdout.print(&format_args!(
-                            "shard {}/{}: sensitivity indices and figures come with `detente merge` of all shards",
-                            shard.index, shard.count
-                        ))?,
-                        None => finish_study(&report.dir, no_plots, stdout)?,
+                    let mut print = stdout.printer();
+                    print(&report).map_err(anyhow::Error::msg)?;
+                    if !report.interrupted {
+                        commands::finish_study(
+                            &report.dir,
+                            options.shard,
+                            no_plots,
+                            &INTERRUPTED,
+                            &mut print,
+                        )?;
                     }
                     Ok(if report.interrupted {
                         ExitCode::from(interrupt::INTERRUPTED_STATUS)
@@ -132,105 +100,45 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Plot {
-            dir,
-            out,
-            format,
-            metric,
-            allow_incomplete,
-        } => {
+        Command::Plot(args) => {
             stop_on_signal();
-            let options = PlotOptions {
-                dir,
-                out,
-                format,
-                metric,
-                allow_incomplete,
-            };
-            stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Sensitivity {
-            dir,
-            outputs,
-            drop_missing,
-            force,
-            no_plots,
-        } => {
-            let report = sensitivity::sensitivity(&SensitivityOptions {
-                dir: dir.clone(),
-                outputs,
-                drop_missing,
-                force,
-            })?;
+            let report = plot::plot(&PlotOptions::from(args), &INTERRUPTED)?;
             stdout.print(&report)?;
-            if !no_plots {
-                // The figures follow the new indices; the old ones go.
-                stop_on_signal();
-                let options = PlotOptions {
-                    out: None,
-                    dir,
-                    format: Format::Both,
-                    metric: None,
-                    allow_incomplete: false,
-                };
-                stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
-            }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Merge {
-            dirs,
-            out,
-            force,
-            no_plots,
-        } => {
-            commands::merge(&dirs, &out, force, &mut |report| {
-                stdout.print(report).map_err(|e| e.to_string())
-            })?;
-            finish_study(&out, no_plots, stdout)?;
+        Command::Sensitivity(args) => {
+            stop_on_signal();
+            let options = (&args).into();
+            commands::sensitivity_and_figures(
+                &options,
+                !args.no_plots,
+                &INTERRUPTED,
+                &mut stdout.printer(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Analyze {
-            config,
-            format,
-            seed,
-            last_offer,
-        } => {
-            let analysis = commands::analyze(&config, format, seed, last_offer)?;
+        Command::Merge(args) => {
+            stop_on_signal();
+            let mut print = stdout.printer();
+            commands::merge(&args.dirs, &args.out, args.force, &mut |r| print(r))?;
+            commands::finish_study(&args.out, None, args.no_plots, &INTERRUPTED, &mut print)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Analyze(args) => {
+            let analysis = commands::analyze(
+                &args.config,
+                args.format.into(),
+                args.seed,
+                args.last_offer.into(),
+            )?;
             stdout.write(&analysis)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { config } => {
-            stdout.print(&commands::check(&config)?)?;
+        Command::Check(args) => {
+            stdout.print(&commands::check(&args.config, &args.sets, args.max_runs)?)?;
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// What follows a complete study (a sweep, or merged shards): the
-/// sensitivity indices of a Morris or Sobol design, then the figures.
-fn finish_study(dir: &Path, no_plots: bool, stdout: &mut Stdout) -> anyhow::Result<()> {
-    if sensitivity::has_sensitivity_design(dir) {
-        match sensitivity::sensitivity(&SensitivityOptions {
-            dir: dir.to_path_buf(),
-            ..SensitivityOptions::default()
-        }) {
-            Ok(s) => stdout.print(&s)?,
-            Err(e) => warn(&format!("detente: no sensitivity indices: {e:#}")),
-        }
-    }
-    if !no_plots {
-        stop_on_signal();
-        let options = PlotOptions {
-            out: None,
-            dir: dir.to_path_buf(),
-            format: Format::Both,
-            metric: None,
-            allow_incomplete: false,
-        };
-        stdout.print(&plot::plot(&options, &INTERRUPTED)?)?;
-    }
-    Ok(())
 }
 
 /// Ctrl-C, SIGTERM and SIGHUP stop long commands at their next checkpoint.
@@ -244,9 +152,9 @@ fn stop_on_signal() {
 
 /// `--threads`, at most [`engine::thread_limit`]: more threads only cost
 /// memory, and hundreds of thousands never start.
-fn capped_threads(common: &Common) -> Option<usize> {
+fn capped_threads(asked: Option<usize>) -> Option<usize> {
     let limit = engine::thread_limit();
-    common.threads.map(|asked| {
+    asked.map(|asked| {
         if asked > limit {
             warn(&format!(
                 "detente: warning: --threads {asked} is more than {} per available core; using {limit}",
@@ -271,6 +179,11 @@ struct Stdout {
 }
 
 impl Stdout {
+    /// [`Stdout::print`] as the library's report callback.
+    fn printer(&mut self) -> impl FnMut(&dyn Display) -> Result<(), String> + '_ {
+        move |text| self.print(text).map_err(|e| format!("{e:#}"))
+    }
+
     /// Writes `text` and a newline.
     fn print(&mut self, text: &dyn Display) -> anyhow::Result<()> {
         self.write(&format!("{text}\n"))

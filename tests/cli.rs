@@ -9,8 +9,11 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+
+#[path = "cli/common.rs"]
+mod common;
+use common::*;
 
 #[path = "cli/plot.rs"]
 mod plot;
@@ -35,207 +38,8 @@ mod fuzz_config;
 #[path = "cli/datasets.rs"]
 mod datasets;
 
-/// The baseline scenario shipped with the repository.
-const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
-
-/// Issues of the baseline, in config order.
-const ISSUES: [&str; 6] = [
-    "interceptors",
-    "radar",
-    "early_warning",
-    "joint_rnd",
-    "joint_testing",
-    "start_renewal",
-];
-
-/// Agents of the baseline and their roles, in config order.
-const AGENTS: [(&str, &str); 5] = [
-    ("us", "proposer"),
-    ("russia", "opponent"),
-    ("poland", "host"),
-    ("czech", "host"),
-    ("germany", "ally"),
-];
-
-const OUTCOMES: [&str; 3] = ["agreement", "unilateral", "status_quo"];
-
-// ---------------------------------------------------------------- helpers
-
-fn detente() -> Command {
-    Command::cargo_bin("detente").expect("the detente binary is built for integration tests")
-}
-
-fn baseline_text() -> String {
-    fs::read_to_string(BASELINE).expect("configs/baseline.toml is readable")
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Runs `detente run BASELINE --out <out> <extra...>` from `cwd` and asserts success.
-fn run_baseline(cwd: &Path, out: &Path, extra: &[&str]) -> Output {
-    detente()
-        .current_dir(cwd)
-        .arg("run")
-        .arg(BASELINE)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .assert()
-        .success()
-        .code(0)
-        .get_output()
-        .clone()
-}
-
-/// Entries of a directory, sorted, as names.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn assert_empty_dir(dir: &Path) {
-    let names = entries(dir);
-    assert!(
-        names.is_empty(),
-        "{} should be empty but holds {names:?}",
-        dir.display()
-    );
-}
-
-/// A CSV file as its header and rows (each row keyed by column name).
-struct Table {
-    header: Vec<String>,
-    rows: Vec<HashMap<String, String>>,
-}
-
-fn read_csv(path: &Path) -> Table {
-    let mut reader = csv::Reader::from_path(path)
-        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
-    let header: Vec<String> = reader
-        .headers()
-        .expect("a header row")
-        .iter()
-        .map(String::from)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap_or_else(|e| panic!("bad row in {}: {e}", path.display()));
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect();
-    Table { header, rows }
-}
-
-fn read_bytes(path: &Path) -> Vec<u8> {
-    fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Asserts the shape every error must have — exit status 1, one line on
-/// stderr starting with `detente: `, no panic — and returns that line.
-fn one_line_error(output: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "expected exit status 1; stderr: {stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked"),
-        "the binary panicked: {stderr}"
-    );
-    let line = stderr
-        .strip_suffix('\n')
-        .unwrap_or_else(|| panic!("stderr should end with a newline: {stderr:?}"));
-    assert!(
-        !line.contains('\n'),
-        "stderr should be one line, got: {stderr:?}"
-    );
-    assert!(
-        line.starts_with("detente: "),
-        "stderr should start with `detente: `, got: {stderr:?}"
-    );
-    line.to_string()
-}
-
-/// A copy of the baseline with one piece of text replaced.
-struct BadConfig {
-    _dir: TempDir,
-    path: PathBuf,
-    /// 1-based line of the replaced text.
-    line: usize,
-}
-
-/// Writes the baseline with `from` (which must occur exactly once) replaced
-/// by `to` into a fresh directory.
-fn bad_config(from: &str, to: &str) -> BadConfig {
-    let text = baseline_text();
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "`{from}` should occur exactly once in the baseline"
-    );
-    let offset = text.find(from).unwrap();
-    let line = text[..offset].matches('\n').count() + 1;
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("bad.toml");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    BadConfig {
-        _dir: dir,
-        path,
-        line,
-    }
-}
-
-/// Asserts that `run` (without `--out`, so the default directory would be
-/// used) and `check` both reject the config with one line that names the
-/// file, the line and a column, and every one of `needles`, and that neither
-/// writes anything to the working directory.
-fn assert_rejected(config: &BadConfig, needles: &[&str]) {
-    let place = format!("{}:{}:", config.path.display(), config.line);
-    let column = predicate::str::is_match(r"^\d+: ").expect("a valid regex");
-    for command in ["run", "check"] {
-        let work = TempDir::new().unwrap();
-        let mut cmd = detente();
-        cmd.current_dir(work.path()).arg(command).arg(&config.path);
-        if command == "run" {
-            cmd.args(["--replications", "20"]);
-        }
-        let output = cmd.output().unwrap();
-        let line = one_line_error(&output);
-        let at = line
-            .find(&place)
-            .unwrap_or_else(|| panic!("`{command}`: expected `{place}<column>` in: {line}"));
-        assert!(
-            column.eval(&line[at + place.len()..]),
-            "`{command}`: expected a column after `{place}` in: {line}"
-        );
-        for needle in needles {
-            assert!(
-                line.contains(needle),
-                "`{command}`: expected `{needle}` in: {line}"
-            );
-        }
-        assert!(
-            output.stdout.is_empty(),
-            "`{command}`: nothing should go to stdout on error"
-        );
-        assert_empty_dir(work.path());
-    }
-}
+#[path = "cli/snapshots.rs"]
+mod snapshots;
 
 // ---------------------------------------------------------------- run
 
@@ -650,15 +454,26 @@ fn zero_replications_in_the_file_is_rejected() {
 
 #[test]
 fn zero_replications_on_the_command_line_is_rejected() {
-    let work = TempDir::new().unwrap();
-    let output = detente()
-        .current_dir(work.path())
-        .args(["run", BASELINE, "--replications", "0"])
-        .output()
-        .unwrap();
-    let line = one_line_error(&output);
-    assert!(line.contains("--replications"), "names the option: {line}");
-    assert_empty_dir(work.path());
+    // A bad argument: clap's message and exit status 2, as README says.
+    for command in ["run", "sweep", "check"] {
+        let work = TempDir::new().unwrap();
+        let args: &[&str] = match command {
+            "check" => &["check", BASELINE, "--max-runs", "0"],
+            _ => &[command, BASELINE, "--replications", "0"],
+        };
+        let output = detente()
+            .current_dir(work.path())
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("--replications") || stderr.contains("--max-runs"),
+            "{command}: names the option: {stderr}"
+        );
+        assert_empty_dir(work.path());
+    }
 }
 
 #[test]

@@ -11,28 +11,20 @@ use crate::theory::analysis::analyze as analysis;
 use crate::theory::report::{to_csv, to_text};
 
 /// Output format of `detente analyze`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnalysisFormat {
     Json,
     Csv,
     Text,
 }
 
-/// Who makes the last offer of the equilibrium's game.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LastOffer {
-    /// The opponent, as in the protocol: two offer periods per round.
-    Opponent,
-    /// The proposer: one offer period fewer.
-    Proposer,
-}
-
-/// Analyses the scenario at the expected environment, or at the draw of `seed`.
+/// Analyses the scenario at the expected environment, or at the draw of
+/// `seed`, the equilibrium with `last_offer` making the last offer.
 pub fn analyze(
     path: &Path,
     format: AnalysisFormat,
     seed: Option<u64>,
-    last_offer: LastOffer,
+    last_offer: Side,
 ) -> Result<String, Error> {
     let loaded = config::load(path)?;
     let model = Model::new(loaded.scenario);
@@ -47,10 +39,6 @@ pub fn analyze(
             scenario.environment.expected(deadline),
             "expected values".to_string(),
         ),
-    };
-    let last_offer = match last_offer {
-        LastOffer::Opponent => Side::Opponent,
-        LastOffer::Proposer => Side::Proposer,
     };
     let result = analysis(&model, &draw, source, last_offer);
     Ok(match format {

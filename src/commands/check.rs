@@ -3,21 +3,16 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::config;
+use crate::config::{self, Setting};
 use crate::error::Error;
 use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
-use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
+use crate::sweep::SweepPlan;
 
-/// Validates the config — its `[sweep]` table and every design point too,
-/// exactly as `detente sweep` would with its default `--max-runs` — and
-/// returns a human-readable summary.
-pub fn check(path: &Path) -> Result<String, Error> {
-    check_within(path, DEFAULT_MAX_RUNS)
-}
-
-/// [`check`] with another limit on the number of runs of the sweep.
-pub fn check_within(path: &Path, max_runs: u64) -> Result<String, Error> {
-    let loaded = config::load(path)?;
+/// Validates the config with its `--set` overrides — its `[sweep]` table
+/// and every design point too, exactly as `detente sweep` would with this
+/// `--max-runs` — and returns a human-readable summary.
+pub fn check(path: &Path, sets: &[Setting], max_runs: u64) -> Result<String, Error> {
+    let loaded = config::load_with(path, sets)?;
     let plan = SweepPlan::new(&loaded, &path.display().to_string(), None, None, max_runs)?;
     plan.check_points()?;
     Ok(describe(&loaded.scenario))

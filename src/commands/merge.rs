@@ -78,8 +78,8 @@ pub fn merge(
         if m.config_sha256 != first.config_sha256 {
             return differs(
                 "configs",
-                &format!("config sha256 {}", &first.config_sha256[..12]),
-                &format!("config sha256 {}", &m.config_sha256[..12]),
+                &format!("config sha256 {}", short(&first.config_sha256)),
+                &format!("config sha256 {}", short(&m.config_sha256)),
             );
         }
         if m.seed != first.seed {
@@ -309,5 +309,26 @@ impl fmt::Display for MergeReport {
             write!(f, " ({} runs failed)", self.failed)?;
         }
         Ok(())
+    }
+}
+
+/// The first 12 characters of a hash, for messages (all of it if shorter,
+/// as in an edited manifest).
+fn short(hash: &str) -> &str {
+    hash.char_indices()
+        .nth(12)
+        .map_or(hash, |(at, _)| &hash[..at])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    #[test]
+    fn hashes_of_edited_manifests_are_shortened_without_panicking() {
+        assert_eq!(short("0123456789abcdef"), "0123456789ab");
+        assert_eq!(short("abc"), "abc");
+        assert_eq!(short(""), "");
+        assert_eq!(short("ééééééééééééé"), "éééééééééééé");
     }
 }

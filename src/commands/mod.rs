@@ -2,12 +2,16 @@
 
 pub mod analyze;
 pub mod check;
+pub mod finish;
 pub mod merge;
 pub mod run;
+pub mod sensitivity;
 pub mod sweep;
 
-pub use analyze::{AnalysisFormat, LastOffer, analyze};
+pub use analyze::{AnalysisFormat, analyze};
 pub use check::check;
+pub use finish::{Print, finish_study, sensitivity_and_figures};
 pub use merge::{MergeReport, merge};
 pub use run::{RunOptions, RunReport, run};
+pub use sensitivity::{SensitivityOptions, has_sensitivity_design, sensitivity};
 pub use sweep::{SweepOptions, SweepOutcome, SweepReport, sweep};

@@ -6,14 +6,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
-use crate::config;
-use crate::data::CsvFile;
+use crate::config::{self, LoadedConfig, Setting};
 use crate::data::runs::{push_trace, run_fields};
 use crate::data::schema::{self, file, run_columns, trace_columns};
-use crate::data::{FileDigest, Manifest, Staging, StudyLock, sha256_hex, timestamp};
+use crate::data::{CsvFile, manifest};
+use crate::data::{FileDigest, RunManifest, Staging, StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered, run_seed};
 use crate::error::Error;
-use crate::model::{Model, Outcome, Scratch};
+use crate::model::{Model, Outcome, Scenario, Scratch};
+use crate::sweep::{DEFAULT_MAX_RUNS, SweepPlan};
 
 /// Options of `detente run`.
 #[derive(Debug, Clone)]
@@ -27,8 +28,12 @@ pub struct RunOptions {
     pub force: bool,
     /// Rerun the single run whose `seed` column is this, instead of replicates.
     pub replay: Option<u64>,
+    /// With `replay`: the run is of this design point of the config's sweep.
+    pub point: Option<u64>,
     /// Refuse more replications than this.
     pub max_runs: u64,
+    /// `--set` overrides of config values.
+    pub sets: Vec<Setting>,
 }
 
 /// What a finished `run` reports.
@@ -64,8 +69,11 @@ pub fn run(
     interrupt: &AtomicBool,
     announce: &mut dyn FnMut(&RunReport) -> Result<(), String>,
 ) -> Result<RunReport, Error> {
-    let loaded = config::load(&options.config)?;
-    let mut scenario = loaded.scenario;
+    let loaded = config::load_with(&options.config, &options.sets)?;
+    let mut scenario = match options.point {
+        Some(point) => point_scenario(&loaded, options, point)?,
+        None => loaded.scenario.clone(),
+    };
     if options.replay.is_some() && options.replications.is_some() {
         return Err(Error::Usage(
             "--replay reruns one run; drop --replications".into(),
@@ -89,10 +97,18 @@ pub fn run(
     if options.replay.is_some() {
         scenario.replications = 1;
     }
-    let dir = options.out.clone().unwrap_or_else(|| match options.replay {
-        Some(seed) => Path::new("runs").join(format!("{}-replay-{seed}", scenario.name)),
-        None => default_run_dir(&scenario.name),
-    });
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| match (options.replay, options.point) {
+            (Some(seed), None) => {
+                Path::new("runs").join(format!("{}-replay-{seed}", scenario.name))
+            }
+            (Some(seed), Some(point)) => {
+                Path::new("runs").join(format!("{}-point-{point}-replay-{seed}", scenario.name))
+            }
+            (None, _) => default_run_dir(&scenario.name),
+        });
     if scenario.replications > options.max_runs {
         return Err(Error::Usage(format!(
             "{} replications are more than --max-runs {}; lower --replications or raise --max-runs",
@@ -183,7 +199,7 @@ pub fn run(
         files.push(file::ROUNDS.into());
     }
     files.extend([file::CONFIG.into(), file::MANIFEST.into()]);
-    let manifest = Manifest {
+    let manifest = RunManifest {
         tool: "detente".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command: "run".into(),
@@ -193,6 +209,7 @@ pub fn run(
         seed: master,
         replications,
         replay_seed: options.replay,
+        replay_point: options.point,
         threads,
         started_at: timestamp(started),
         finished_at: timestamp(SystemTime::now()),
@@ -203,12 +220,41 @@ pub fn run(
         files,
         digests,
     };
-    let manifest_path = staging.file(file::MANIFEST);
-    let json = serde_json::to_string_pretty(&manifest).expect("a manifest always serialises");
-    fs::write(&manifest_path, json + "\n").map_err(|e| Error::io(&manifest_path, e))?;
+    manifest::write(staging.path(), &manifest)?;
     announce(&report).map_err(Error::Usage)?;
     staging.commit()?;
     Ok(report)
+}
+
+/// The scenario of design point `point` of the config's sweep, exactly as
+/// `detente sweep` runs it (with the same `--seed`, which places the points
+/// of sampled designs).
+fn point_scenario(
+    loaded: &LoadedConfig,
+    options: &RunOptions,
+    point: u64,
+) -> Result<Scenario, Error> {
+    if options.replay.is_none() {
+        return Err(Error::Usage(
+            "--point reruns one run of a sweep; give its seed with --replay SEED".into(),
+        ));
+    }
+    if loaded.raw.sweep.is_none() {
+        return Err(Error::Usage(format!(
+            "--point {point}: {} has no [sweep] table, so it has no design points; drop --point",
+            options.config.display()
+        )));
+    }
+    let file = options.config.display().to_string();
+    let plan = SweepPlan::new(loaded, &file, options.seed, None, DEFAULT_MAX_RUNS)?;
+    let points = plan.point_count();
+    if point >= points {
+        return Err(Error::Usage(format!(
+            "--point {point}: the sweep of {file} has {points} design points, numbered 0 to {}",
+            points - 1
+        )));
+    }
+    Ok(plan.scenario(point)?)
 }
 
 fn outcome_slot(outcome: Outcome) -> usize {

@@ -3,16 +3,15 @@
 //! so an interrupted study can be resumed, and optionally one shard of it.
 
 use std::fmt;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::commands::run::default_threads;
-use crate::config;
+use crate::config::{self, Setting};
 use crate::data::row::push_row;
 use crate::data::schema::file;
 use crate::data::schema::{
@@ -25,9 +24,9 @@ use crate::data::{StudyLock, sha256_hex, timestamp};
 use crate::engine::{self, run_ordered};
 use crate::error::Error;
 use crate::model::{Outcome, Scenario};
-use crate::sweep::Shard;
 use crate::sweep::worker::{Done, Models, Worker};
 use crate::sweep::{DEFAULT_MAX_RUNS, Design, SweepPlan};
+use crate::sweep::{Shard, progress};
 
 /// Options of `detente sweep`.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +42,8 @@ pub struct SweepOptions {
     pub force: bool,
     pub quiet: bool,
     pub max_runs: Option<u64>,
+    /// `--set` overrides of config values.
+    pub sets: Vec<Setting>,
 }
 
 /// What `detente sweep` did.
@@ -83,7 +84,7 @@ pub fn default_study_dir(scenario: &str, shard: Option<Shard>) -> PathBuf {
 /// the study is then left checkpointed and marked incomplete.
 pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutcome, Error> {
     let file = options.config.display().to_string();
-    let loaded = config::load(&options.config)?;
+    let loaded = config::load_with(&options.config, &options.sets)?;
     if loaded.raw.sweep.is_none() {
         return Err(Error::Usage(format!(
             "{file} has no [sweep] table, so there is nothing to sweep; add one (see README, Sweeps), or run the scenario as it is with `detente run {file}`"
@@ -105,13 +106,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
         return Err(Error::Usage("--threads must be at least 1 (got 0)".into()));
     }
     let points = plan.point_count();
-    if plan.run_count() > u128::from(max_runs) {
-        return Err(Error::Usage(format!(
-            "the design has {points} points x {} replications = {} runs, more than --max-runs {max_runs}; shrink the design or raise --max-runs",
-            plan.replications,
-            plan.run_count()
-        )));
-    }
     let pool = engine::pool(threads)?;
     // Stage two for every point: a bad value anywhere stops the sweep before
     // any output, naming the first bad point.
@@ -172,7 +166,7 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
     manifest.write(&dir)?;
 
     let clock = Instant::now();
-    let progress = progress_bar(runs_total, options.quiet);
+    let progress = progress::bar(runs_total, options.quiet);
     progress.set_position(manifest.runs_done);
     let first_run = first_point * reps;
     let mut state = Progress {
@@ -231,26 +225,6 @@ pub fn sweep(options: &SweepOptions, interrupt: &AtomicBool) -> Result<SweepOutc
 
 fn manifest_wall(resumed: &Option<StudyManifest>) -> f64 {
     resumed.as_ref().map_or(0.0, |m| m.wall_time_seconds)
-}
-
-fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{bar:40} {human_pos}/{human_len} runs  {rate}  {elapsed_precise} elapsed, ~{eta} left",
-        )
-        .expect("the template is valid")
-        .with_key(
-            "rate",
-            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0} runs/s", state.per_sec());
-            },
-        ),
-    );
-    bar
 }
 
 /// The design table: `point_id` and each parameter's value.

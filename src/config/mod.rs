@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub use error::{ConfigError, Location};
+pub use overrides::Setting;
 pub use raw::RawConfig;
 
 use crate::model::Scenario;
@@ -58,6 +59,14 @@ const MAX_EXTENDS: usize = 8;
 /// other file is read first and this file's tables are merged over it, key by
 /// key (a `[sweep]` table replaces the other's whole).
 pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
+    load_with(path, &[])
+}
+
+/// Like [`load`], then applies `--set` overrides to the resolved document
+/// before it is validated. The resolved text (hashed into manifests and
+/// copied beside datasets) then holds the overridden values, and starts
+/// with a comment saying which were set.
+pub fn load_with(path: &Path, sets: &[Setting]) -> Result<LoadedConfig, ConfigError> {
     let mut sources = vec![read(path)?];
     while let Some(parent) = extends(&sources[sources.len() - 1])? {
         if sources.len() > MAX_EXTENDS || sources.iter().any(|s| s.path == parent) {
@@ -83,7 +92,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
         })?;
         sources.push(source);
     }
-    if sources.len() == 1 {
+    if sources.len() == 1 && sets.is_empty() {
         let (raw, scenario) = parse(&sources[0].text, &sources[0].file)?;
         return Ok(LoadedConfig {
             text: sources[0].text.clone(),
@@ -101,12 +110,36 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
         table.remove("extends");
         merge(&mut merged, table);
     }
-    let text = toml::to_string(&merged).expect("a parsed table serialises");
+    for set in sets {
+        overrides::set(&mut merged, &set.path, set.value.clone()).map_err(|message| {
+            ConfigError::Parse {
+                file: set.to_string(),
+                location: None,
+                message,
+            }
+        })?;
+    }
+    let mut text = toml::to_string(&merged).expect("a parsed table serialises");
+    if !sets.is_empty() {
+        let given: Vec<&str> = sets.iter().map(|s| s.text.as_str()).collect();
+        text = format!(
+            "# {} with --set {}\n{text}",
+            line_of(&sources[0].file),
+            line_of(&given.join(" --set "))
+        );
+    }
+    // Errors about an overridden key name the --set that gave it.
+    let relocate = |key: Option<&str>| match key
+        .and_then(|key| sets.iter().rev().find(|s| overlaps(&s.path, key)))
+    {
+        Some(set) => (set.to_string(), None),
+        None => relocate(&sources, key),
+    };
     let raw: RawConfig = toml::from_str(&text).map_err(|e| {
         // The merged text is no file: name the key, and find it in the file
         // that sets it.
         let (path, message) = parse_message(&text, e.span().map(|s| s.start), &e);
-        let (file, location) = relocate(&sources, path.as_deref());
+        let (file, location) = relocate(path.as_deref());
         ConfigError::Parse {
             file,
             location,
@@ -115,7 +148,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, ConfigError> {
     })?;
     let scenario = validate::validate(&raw, &sources[0].file, None).map_err(|e| match e {
         ConfigError::Invalid { key, message, .. } => {
-            let (file, location) = relocate(&sources, Some(&key));
+            let (file, location) = relocate(Some(&key));
             ConfigError::Invalid {
                 file,
                 key,
@@ -194,19 +227,61 @@ fn extends(source: &Source) -> Result<Option<std::path::PathBuf>, ConfigError> {
     }
 }
 
-/// Merges `over` into `base`: tables key by key, anything else replaced;
-/// a `sweep` table replaces the base's whole.
+/// Merges `over` into `base`: tables key by key, anything else replaced.
+/// A `sweep` table replaces the base's whole, and so does a table of
+/// another variant — an issue or a strategy of another `kind`, a threat of
+/// another `distribution` — whose keys are other keys: none of the old
+/// variant's are kept.
 fn merge(base: &mut toml::Table, over: toml::Table) {
+    merge_at(base, over, &mut Vec::new());
+}
+
+fn merge_at(base: &mut toml::Table, over: toml::Table, path: &mut Vec<String>) {
     for (key, value) in over {
+        path.push(key.clone());
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(inner)), toml::Value::Table(value)) if key != "sweep" => {
-                merge(inner, value)
+            (Some(toml::Value::Table(inner)), toml::Value::Table(value))
+                if key != "sweep" && !changes_variant(path, inner, &value) =>
+            {
+                merge_at(inner, value, path)
             }
             (_, value) => {
                 base.insert(key, value);
             }
         }
+        path.pop();
     }
+}
+
+/// The key that names the variant of the table at `path`, for the tables
+/// that have variants.
+fn variant_key(path: &[String]) -> Option<&'static str> {
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    match path.as_slice() {
+        ["issues", _] | ["agents", _, "strategy"] => Some("kind"),
+        ["environment", "threat"] => Some("distribution"),
+        _ => None,
+    }
+}
+
+/// Whether `over` names a variant other than `base`'s.
+fn changes_variant(path: &[String], base: &toml::Table, over: &toml::Table) -> bool {
+    variant_key(path)
+        .is_some_and(|key| matches!((base.get(key), over.get(key)), (Some(a), Some(b)) if a != b))
+}
+
+/// Whether one dotted path is the other or lies inside it.
+fn overlaps(a: &str, b: &str) -> bool {
+    let inside = |long: &str, short: &str| {
+        long.strip_prefix(short)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// A file name or argument fit for a one-line comment.
+fn line_of(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
 }
 
 /// The file (and place) that sets a dotted key: the first of the chain that

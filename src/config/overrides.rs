@@ -3,6 +3,51 @@
 
 use super::locate::nearest;
 
+/// One `--set PATH=VALUE` of the command line: a dotted config path and the
+/// value to put there. The value is read as TOML (`0.7`, `true`, `[1, 2]`,
+/// `"text"`); anything that is not TOML is taken as a string, so
+/// `--set protocol.start_linkage=separate` needs no quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    pub path: String,
+    pub value: toml::Value,
+    /// As given, for messages.
+    pub text: String,
+}
+
+impl std::str::FromStr for Setting {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Setting, String> {
+        let (path, value) = text.split_once('=').ok_or_else(|| {
+            format!("`{text}` is not PATH=VALUE (e.g. agents.russia.reservation=0.6)")
+        })?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(|p| p.trim().is_empty()) {
+            return Err(format!(
+                "`{path}` is not a dotted config path (e.g. agents.russia.reservation)"
+            ));
+        }
+        let value = value.trim();
+        let value = format!("v = {value}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(value.to_string()));
+        Ok(Setting {
+            path: path.to_string(),
+            value,
+            text: text.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--set {}", self.text)
+    }
+}
+
 /// The value at `path`, if the path exists. An absent last key is `Ok(None)`
 /// (many keys are optional); a missing table on the way is an error naming
 /// the valid keys at that level.
@@ -87,6 +132,22 @@ mod tests {
             Some(&toml::Value::Float(0.7))
         );
         assert!(get(&d, "agents.russia.reservation_oil").unwrap().is_some());
+    }
+
+    #[test]
+    fn settings_read_toml_values_and_bare_words_as_strings() {
+        let s: Setting = "agents.russia.reservation=0.6".parse().unwrap();
+        assert_eq!(s.path, "agents.russia.reservation");
+        assert_eq!(s.value, toml::Value::Float(0.6));
+        let s: Setting = "protocol.start_linkage = separate".parse().unwrap();
+        assert_eq!(s.value, toml::Value::String("separate".into()));
+        let s: Setting = "a.b=[1, 2]".parse().unwrap();
+        assert_eq!(s.value.as_array().map(Vec::len), Some(2));
+        let s: Setting = "a.b=\"x=y\"".parse().unwrap();
+        assert_eq!(s.value, toml::Value::String("x=y".into()));
+        assert!("no_equals".parse::<Setting>().is_err());
+        assert!("a..b=1".parse::<Setting>().is_err());
+        assert!("=1".parse::<Setting>().is_err());
     }
 
     #[test]

@@ -1,13 +1,22 @@
 //! `manifest.json`: what produced a dataset, so it can be checked and redone.
+//! Every manifest is read and written here: a run's ([`RunManifest`]) and a
+//! study's ([`StudyManifest`], of a sweep or a merge), told apart by their
+//! `command` when read back as an [`AnyManifest`].
+
+use std::fs;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::data::digest::FileDigest;
+use crate::data::schema::file;
+pub use crate::data::study::StudyManifest;
+use crate::error::Error;
 
-/// Provenance of a dataset directory.
+/// Provenance of a run directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Manifest {
+pub struct RunManifest {
     pub tool: String,
     pub version: String,
     pub command: String,
@@ -21,6 +30,9 @@ pub struct Manifest {
     /// Set when one run was rerun from its own seed (`--replay`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay_seed: Option<u64>,
+    /// Set when that run was of one design point of a sweep (`--point`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_point: Option<u64>,
     pub threads: usize,
     pub started_at: String,
     pub finished_at: String,
@@ -32,6 +44,120 @@ pub struct Manifest {
     /// Length, rows and SHA-256 of every file but the manifest.
     #[serde(default)]
     pub digests: Vec<FileDigest>,
+}
+
+/// A manifest read back: of a run, or of a study (a sweep or a merge).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyManifest {
+    Run(Box<RunManifest>),
+    Study(Box<StudyManifest>),
+}
+
+/// The only field every manifest is read for first.
+#[derive(Deserialize)]
+struct Header {
+    tool: String,
+    command: String,
+}
+
+impl AnyManifest {
+    /// Reads `dir/manifest.json`, refusing anything detente did not write.
+    pub fn read(dir: &Path) -> Result<AnyManifest, Error> {
+        let path = dir.join(file::MANIFEST);
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no such directory, so no {}; give a directory that detente run, sweep or merge wrote",
+                dir.display(),
+                file::MANIFEST
+            )));
+        }
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "{} has no {}, so detente did not write it; give a directory that detente run, sweep or merge wrote",
+                dir.display(),
+                file::MANIFEST
+            )));
+        }
+        let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let not_ours = |why: String| {
+            Error::Usage(format!(
+                "{}: not a detente manifest ({why}); give the directory a detente command wrote",
+                path.display()
+            ))
+        };
+        let header: Header = serde_json::from_str(&text).map_err(|e| not_ours(e.to_string()))?;
+        if header.tool != "detente" {
+            return Err(not_ours(format!("written by `{}`", header.tool)));
+        }
+        match header.command.as_str() {
+            "run" => serde_json::from_str(&text).map(|m| AnyManifest::Run(Box::new(m))),
+            _ => serde_json::from_str(&text).map(|m| AnyManifest::Study(Box::new(m))),
+        }
+        .map_err(|e| not_ours(e.to_string()))
+    }
+
+    /// `run`, `sweep` or `merge`.
+    pub fn command(&self) -> &str {
+        match self {
+            AnyManifest::Run(m) => &m.command,
+            AnyManifest::Study(m) => &m.command,
+        }
+    }
+
+    /// SHA-256 of the config the data came from.
+    pub fn config_sha256(&self) -> &str {
+        match self {
+            AnyManifest::Run(m) => &m.config_sha256,
+            AnyManifest::Study(m) => &m.config_sha256,
+        }
+    }
+
+    /// Digests of the finished files (none for an incomplete study).
+    pub fn digests(&self) -> &[FileDigest] {
+        match self {
+            AnyManifest::Run(m) => &m.digests,
+            AnyManifest::Study(m) => &m.digests,
+        }
+    }
+
+    pub fn complete(&self) -> bool {
+        match self {
+            AnyManifest::Run(m) => m.complete,
+            AnyManifest::Study(m) => m.complete,
+        }
+    }
+
+    /// The study's manifest, if this is one.
+    pub fn study(&self) -> Option<&StudyManifest> {
+        match self {
+            AnyManifest::Study(m) => Some(m),
+            AnyManifest::Run(_) => None,
+        }
+    }
+}
+
+/// The files a detente manifest in `dir` lists, or `None` where there is
+/// no such manifest. Lenient on purpose: a manifest of another version of
+/// detente still marks the directory as one detente wrote.
+pub fn listed_files(dir: &Path) -> Option<Vec<String>> {
+    #[derive(Deserialize)]
+    struct Listing {
+        tool: String,
+        files: Vec<String>,
+    }
+    let text = fs::read_to_string(dir.join(file::MANIFEST)).ok()?;
+    let listing: Listing = serde_json::from_str(&text).ok()?;
+    (listing.tool == "detente").then_some(listing.files)
+}
+
+/// Writes `dir/manifest.json` atomically (temporary file, then rename), so
+/// a kill at any moment leaves the old or the new manifest, whole.
+pub fn write(dir: &Path, manifest: &impl Serialize) -> Result<(), Error> {
+    let path = dir.join(file::MANIFEST);
+    let temporary = dir.join(".manifest.json.tmp");
+    let json = serde_json::to_string_pretty(manifest).expect("a manifest always serialises");
+    fs::write(&temporary, json + "\n").map_err(|e| Error::io(&temporary, e))?;
+    fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
 }
 
 /// Lower-case hex SHA-256 of some bytes.

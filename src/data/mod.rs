@@ -16,6 +16,6 @@ pub mod verified;
 pub use csv_file::CsvFile;
 pub use digest::{DigestWriter, FileDigest};
 pub use lock::StudyLock;
-pub use manifest::{Manifest, sha256_hex, timestamp};
+pub use manifest::{AnyManifest, RunManifest, StudyManifest, sha256_hex, timestamp};
 pub use output::Staging;
 pub use verified::{Progress, Verified};

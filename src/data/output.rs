@@ -12,6 +12,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::data::manifest;
 use crate::data::schema::file;
 use crate::engine::interrupt::RemoveOnExit;
 use crate::error::Error;
@@ -161,19 +162,7 @@ pub fn check_replaceable(target: &Path, protected: &[&Path]) -> Result<(), Error
     if is_empty_dir(&full)? {
         return Ok(());
     }
-    let manifest = full.join(file::MANIFEST);
-    let listed: Option<Vec<String>> = fs::read_to_string(&manifest)
-        .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .filter(|m| m["tool"] == "detente")
-        .and_then(|m| {
-            m["files"].as_array().map(|files| {
-                files
-                    .iter()
-                    .filter_map(|f| f.as_str().map(String::from))
-                    .collect()
-            })
-        });
+    let listed = manifest::listed_files(&full);
     let Some(listed) = listed else {
         return refuse(
             "it has no detente manifest, so it may hold files of your own; remove it yourself or choose another --out".into(),

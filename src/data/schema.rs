@@ -199,6 +199,25 @@ pub fn summary_columns(scenario: &Scenario, names: &[String]) -> Vec<Column> {
     columns
 }
 
+/// Columns of `sensitivity.csv`: one row per output, index and factor.
+pub fn sensitivity_columns() -> Vec<Column> {
+    fixed([
+        "output",
+        "method",
+        "index",
+        "estimator",
+        "factor",
+        "factor_2",
+        "value",
+        "ci_low",
+        "ci_high",
+        "value_half",
+        "units_used",
+        "units_dropped",
+    ])
+    .collect()
+}
+
 /// Columns of `design.csv`: the point and its parameter values.
 pub fn design_columns(names: &[String]) -> Vec<Column> {
     fixed([column::POINT_ID]).chain(parameters(names)).collect()

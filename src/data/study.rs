@@ -1,13 +1,12 @@
 //! The manifest of a sweep study: provenance, the design, and — while the
 //! study is incomplete — the checkpoint from which `--resume` continues.
 
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::data::digest::FileDigest;
-use crate::data::schema::file;
+use crate::data::manifest::{self, AnyManifest};
 use crate::data::summary::PointSummary;
 use crate::error::Error;
 
@@ -124,26 +123,20 @@ pub struct StudyManifest {
 }
 
 impl StudyManifest {
-    /// Reads `dir/manifest.json`.
+    /// Reads `dir/manifest.json`, which must be a study's.
     pub fn read(dir: &Path) -> Result<StudyManifest, Error> {
-        let path = dir.join(file::MANIFEST);
-        let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::Usage(format!(
-                "{}: not a detente study manifest ({e})",
-                path.display()
-            ))
-        })
+        match AnyManifest::read(dir)? {
+            AnyManifest::Study(m) => Ok(*m),
+            AnyManifest::Run(_) => Err(Error::Usage(format!(
+                "{} holds a single run, not a sweep study",
+                dir.display()
+            ))),
+        }
     }
 
-    /// Writes `dir/manifest.json` atomically (temporary file, then rename),
-    /// so a kill at any moment leaves the old or the new manifest, whole.
+    /// Writes `dir/manifest.json` atomically.
     pub fn write(&self, dir: &Path) -> Result<(), Error> {
-        let path = dir.join(file::MANIFEST);
-        let temporary = dir.join(".manifest.json.tmp");
-        let json = serde_json::to_string_pretty(self).expect("a manifest always serialises");
-        fs::write(&temporary, json + "\n").map_err(|e| Error::io(&temporary, e))?;
-        fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
+        manifest::write(dir, self)
     }
 
     /// The manifest's record of file `name`.

@@ -1,35 +1,17 @@
-//! `detente sensitivity`: Morris or Sobol indices of a study's outputs per
-//! design point, with bootstrap intervals, the same indices from the first
-//! half of the units (to judge convergence) and the replicate noise in them,
-//! written to `sensitivity.csv`.
+//! Morris or Sobol indices of a study's outputs per design point, with
+//! bootstrap intervals, the same indices from the first half of the units
+//! (to judge convergence) and the replicate noise in them.
 
-use std::fmt;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::estimators::{Estimate, estimator, morris, sobol};
 use super::noise::{Layout, run_noise};
-use crate::config;
-use crate::data::row::push_row;
+use crate::data::Verified;
 use crate::data::schema::file;
-use crate::data::study::StudyManifest;
-use crate::data::{FileDigest, StudyLock, Verified};
+use crate::data::study::SensitivityDesign;
 use crate::error::Error;
 use crate::plot::table::Table;
 use crate::sweep::{Design, SweepPlan};
-
-/// Options of `detente sensitivity`.
-#[derive(Debug, Clone, Default)]
-pub struct SensitivityOptions {
-    pub dir: PathBuf,
-    /// summary.csv columns to analyse (default: agreement_rate and every mean utility).
-    pub outputs: Vec<String>,
-    /// Drop trajectories or base samples with failed runs or missing outputs
-    /// (with a warning) instead of stopping.
-    pub drop_missing: bool,
-    /// Replace an existing `sensitivity.csv`.
-    pub force: bool,
-}
 
 /// One row of `sensitivity.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,73 +28,47 @@ pub struct IndexRow {
     pub half: f64,
 }
 
-/// What was computed.
-#[derive(Debug, Clone)]
-pub struct SensitivityReport {
-    pub file: PathBuf,
-    pub method: &'static str,
-    pub rows: Vec<IndexRow>,
-    /// Trajectories or base samples used and dropped.
-    pub used: usize,
-    pub dropped: usize,
-    pub unit: &'static str,
+/// What the indices are computed from: a verified study, its plan and summary.
+pub struct Inputs<'a> {
+    pub dir: &'a Path,
+    pub study: &'a Verified,
+    pub plan: &'a SweepPlan,
+    pub summary: &'a Table,
+    pub structure: &'a SensitivityDesign,
+    /// summary.csv columns to analyse.
+    pub outputs: &'a [String],
+    /// The study's master seed (seeds the bootstrap).
+    pub seed: u64,
     pub common_random_numbers: bool,
+    pub drop_missing: bool,
 }
 
-/// Runs the analysis on a complete Morris or Sobol study.
-pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Error> {
-    let dir = &options.dir;
-    let _lock = StudyLock::acquire(dir)?;
-    let mut manifest = StudyManifest::read(dir)?;
-    let Some(structure) = manifest.design.sensitivity.clone() else {
-        return Err(Error::Usage(format!(
-            "{} is a {} study; sensitivity indices need a morris or sobol design (sweep.design)",
-            dir.display(),
-            manifest.design.kind
-        )));
-    };
-    let study = Verified::open(dir, false)?;
-    if study.has(file::SENSITIVITY) && !options.force {
-        return Err(Error::Usage(format!(
-            "{} already holds sensitivity.csv; pass --force to replace it",
-            dir.display()
-        )));
-    }
-    let loaded = config::load(&dir.join(file::CONFIG))?;
-    let plan = SweepPlan::new(
-        &loaded,
-        &dir.join(file::CONFIG).display().to_string(),
-        Some(manifest.seed),
-        Some(manifest.design.replications),
-        u64::MAX,
-    )?;
-    let summary = Table::read(&study, file::SUMMARY)?;
-    if summary.rows.len() as u64 != plan.point_count() {
-        return Err(Error::Usage(format!(
-            "{}: summary.csv has {} points but the design has {}",
-            dir.display(),
-            summary.rows.len(),
-            plan.point_count()
-        )));
-    }
-    let first = summary.column("runs").unwrap_or(summary.header.len());
-    let outputs: Vec<String> = if options.outputs.is_empty() {
-        summary.header[first..]
-            .iter()
-            .filter(|c| *c == "agreement_rate" || c.starts_with("mean_utility_"))
-            .cloned()
-            .collect()
-    } else {
-        options.outputs.clone()
-    };
-    for output in &outputs {
-        if summary.column(output).is_none_or(|c| c < first) {
-            return Err(Error::Usage(format!(
-                "--output {output}: not an output column of summary.csv (columns: {})",
-                summary.header[first..].join(", ")
-            )));
-        }
-    }
+/// The indices of every output.
+#[derive(Debug, Clone)]
+pub struct Indices {
+    /// `morris` or `sobol`.
+    pub method: &'static str,
+    /// `trajectories` or `base samples`.
+    pub unit: &'static str,
+    pub rows: Vec<IndexRow>,
+    /// Units used and dropped.
+    pub used: usize,
+    pub dropped: usize,
+}
+
+/// Computes the indices of every output of a complete Morris or Sobol study.
+pub fn indices(inputs: &Inputs) -> Result<Indices, Error> {
+    let Inputs {
+        dir,
+        study,
+        plan,
+        summary,
+        structure,
+        outputs,
+        seed,
+        common_random_numbers: crn,
+        drop_missing,
+    } = *inputs;
     let (method, unit, size) = match plan.design {
         Design::Morris => ("morris", "trajectories", plan.group_names.len() + 1),
         Design::Sobol => (
@@ -120,7 +76,13 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             "base samples",
             (if structure.second_order { 2 } else { 1 }) * plan.parameters.len() + 2,
         ),
-        _ => unreachable!("the manifest's sensitivity structure implies morris or sobol"),
+        other => {
+            return Err(Error::Usage(format!(
+                "{}: the manifest records a sensitivity design but config.toml has design = \"{}\"; rerun the study with a morris or sobol design",
+                dir.display(),
+                other.name()
+            )));
+        }
     };
     // Points with failed runs or a missing output, and the units they spoil.
     let failed = summary.numbers("failed_runs");
@@ -135,7 +97,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
     let keep: Vec<usize> = (0..units)
         .filter(|u| !affected.iter().any(|&p| p / size == *u))
         .collect();
-    if !affected.is_empty() && !options.drop_missing {
+    if !affected.is_empty() && !drop_missing {
         let listed: Vec<String> = affected.iter().take(20).map(usize::to_string).collect();
         return Err(Error::Usage(format!(
             "design points {}{} have failed runs or missing outputs; rerun them, or pass --drop-missing to drop the {} {unit} they belong to",
@@ -150,9 +112,7 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
             keep.len()
         )));
     }
-    check_design(&study, &plan, dir)?;
-    let seed = manifest.seed;
-    let crn = manifest.design.common_random_numbers;
+    check_design(study, plan, dir)?;
     let mut rows = Vec::new();
     let factors: Vec<String> = match plan.design {
         Design::Morris => plan.group_names.clone(),
@@ -161,8 +121,8 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
     let k = factors.len();
     let sobol_factors = (plan.design == Design::Sobol).then_some(k);
     let noise = run_noise(
-        &study,
-        &outputs,
+        study,
+        outputs,
         Layout {
             size,
             replicates: plan.replications as usize,
@@ -255,78 +215,16 @@ pub fn sensitivity(options: &SensitivityOptions) -> Result<SensitivityReport, Er
         let (share, how) = if crn {
             (noise[o].paired_share, estimator::NOISE_PAIRED)
         } else {
-            (noise_share(&summary, output), estimator::NOISE_INDEPENDENT)
+            (noise_share(summary, output), estimator::NOISE_INDEPENDENT)
         };
         push("noise_share", how, "", "", unsure(share), f64::NAN);
     }
-    let file = dir.join(file::SENSITIVITY);
-    let mut out = Vec::new();
-    push_row(
-        &mut out,
-        [
-            "output",
-            "method",
-            "index",
-            "estimator",
-            "factor",
-            "factor_2",
-            "value",
-            "ci_low",
-            "ci_high",
-            "value_half",
-            "units_used",
-            "units_dropped",
-        ],
-    );
-    let number = |x: f64| {
-        if x.is_finite() {
-            x.to_string()
-        } else {
-            String::new()
-        }
-    };
-    for r in &rows {
-        push_row(
-            &mut out,
-            [
-                r.output.clone(),
-                method.to_string(),
-                r.index.to_string(),
-                r.estimator.to_string(),
-                r.factor.clone(),
-                r.factor_2.clone(),
-                number(r.estimate.value),
-                number(r.estimate.low),
-                number(r.estimate.high),
-                number(r.half),
-                keep.len().to_string(),
-                (units - keep.len()).to_string(),
-            ],
-        );
-    }
-    // Written whole and then recorded in the manifest, so that readers can
-    // verify it like every other file of the study.
-    let temporary = dir.join(".sensitivity.csv.tmp");
-    fs::write(&temporary, &out).map_err(|e| Error::io(&temporary, e))?;
-    fs::rename(&temporary, &file).map_err(|e| Error::io(&file, e))?;
-    manifest.digests.retain(|d| d.name != file::SENSITIVITY);
-    manifest.digests.push(FileDigest::of_bytes(
-        file::SENSITIVITY,
-        &out,
-        rows.len() as u64,
-    ));
-    if !manifest.files.iter().any(|f| f == file::SENSITIVITY) {
-        manifest.files.push(file::SENSITIVITY.into());
-    }
-    manifest.write(dir)?;
-    Ok(SensitivityReport {
-        file,
+    Ok(Indices {
         method,
+        unit,
         rows,
         used: keep.len(),
         dropped: units - keep.len(),
-        unit,
-        common_random_numbers: crn,
     })
 }
 
@@ -383,124 +281,4 @@ fn noise_share(summary: &Table, output: &str) -> f64 {
     let mean = ys.iter().sum::<f64>() / n;
     let total = ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / (n - 1.0);
     noise.iter().sum::<f64>() / n / total
-}
-
-impl SensitivityReport {
-    /// The largest change between the indices from the first half of the
-    /// units and from all of them: for Sobol the absolute change of an S1 or
-    /// ST; for Morris the change of a μ* relative to the output's largest μ*.
-    /// With the output, index and factor where it happens.
-    pub fn convergence(&self) -> Option<(f64, &IndexRow)> {
-        let morris = self.method == "morris";
-        self.rows
-            .iter()
-            .filter(|r| {
-                if morris {
-                    r.index == "mu_star"
-                } else {
-                    r.index == "S1" || r.index == "ST"
-                }
-            })
-            .filter_map(|r| {
-                let scale = if morris {
-                    self.rows
-                        .iter()
-                        .filter(|o| o.output == r.output && o.index == "mu_star")
-                        .map(|o| o.estimate.value.abs())
-                        .fold(0.0, f64::max)
-                } else {
-                    1.0
-                };
-                let change = (r.estimate.value - r.half).abs() / scale;
-                change.is_finite().then_some((change, r))
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-    }
-}
-
-impl fmt::Display for SensitivityReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} sensitivity ({} {} used{}{}) -> {}",
-            self.method,
-            self.used,
-            self.unit,
-            if self.dropped > 0 {
-                format!(
-                    ", {} dropped for failed runs or missing outputs",
-                    self.dropped
-                )
-            } else {
-                String::new()
-            },
-            if self.common_random_numbers {
-                ", common random numbers"
-            } else {
-                ""
-            },
-            self.file.display()
-        )?;
-        let key = if self.method == "morris" {
-            "mu_star"
-        } else {
-            "ST"
-        };
-        let mut outputs: Vec<&str> = self.rows.iter().map(|r| r.output.as_str()).collect();
-        outputs.dedup();
-        for output in outputs {
-            let of = |index: &'static str| {
-                self.rows
-                    .iter()
-                    .filter(move |r| r.output == output && r.index == index)
-            };
-            let mut ranked: Vec<&IndexRow> = of(key).collect();
-            ranked.sort_by(|a, b| b.estimate.value.total_cmp(&a.estimate.value));
-            let top: Vec<String> = ranked
-                .iter()
-                .take(4)
-                .map(|r| format!("{} {:.3}", r.factor, r.estimate.value))
-                .collect();
-            write!(f, "\n  {output}: {key} {}", top.join(", "))?;
-            if let Some(noise) = of("noise_share")
-                .map(|r| r.estimate.value)
-                .find(|v| v.is_finite())
-            {
-                write!(
-                    f,
-                    "; replicate noise {:.1} % of the variance",
-                    100.0 * noise
-                )?;
-            }
-            let in_total = of("ST_noise")
-                .map(|r| r.estimate.value)
-                .filter(|v| v.is_finite())
-                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-            if let Some(most) = in_total {
-                write!(f, ", at most {most:.3} of each ST")?;
-            }
-        }
-        if let Some((change, row)) = self.convergence() {
-            let what = if self.method == "morris" {
-                format!("{:.1} % of the largest mu_star", 100.0 * change)
-            } else {
-                format!("{change:.3}")
-            };
-            write!(
-                f,
-                "\n  convergence: the first {} {} give indices within {what} of these (largest change: {} of {}, {})",
-                self.used / 2,
-                self.unit,
-                row.index,
-                row.factor,
-                row.output
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// Whether a study directory holds a Morris or Sobol design.
-pub fn has_sensitivity_design(dir: &Path) -> bool {
-    StudyManifest::read(dir).is_ok_and(|m| m.design.sensitivity.is_some())
 }

@@ -5,5 +5,6 @@ pub mod estimators;
 pub mod noise;
 #[cfg(test)]
 mod reference_tests;
+pub mod report;
 
-pub use analysis::{SensitivityOptions, SensitivityReport, has_sensitivity_design, sensitivity};
+pub use report::SensitivityReport;

@@ -2,6 +2,7 @@
 
 pub mod design;
 pub mod plan;
+pub mod progress;
 pub mod shard;
 pub mod sobol_sequence;
 pub mod trajectories;

@@ -20,45 +20,6 @@ fn baseline_with_sweep(sweep: &str) -> String {
     format!("{}\n{sweep}", &text[..at])
 }
 
-/// The one-line error of `detente ARGS...` run in an empty directory that
-/// must stay empty.
-fn error_of(args: &[&str], config: &Path) -> String {
-    let work = TempDir::new().unwrap();
-    let output = detente()
-        .current_dir(work.path())
-        .args(args)
-        .arg(config)
-        .output()
-        .unwrap();
-    let line = one_line_error(&output);
-    assert!(output.stdout.is_empty(), "nothing on stdout on error");
-    assert_empty_dir(work.path());
-    line
-}
-
-/// Asserts that `check` and `sweep --dry-run` refuse the config with the
-/// same line, which starts with `detente: FILE:LINE:<column>:` and contains
-/// every needle; returns it.
-fn assert_check_and_sweep_refuse(config: &Path, line: usize, needles: &[&str]) -> String {
-    let check = error_of(&["check"], config);
-    let sweep = error_of(&["sweep", "--dry-run"], config);
-    assert_eq!(check, sweep, "check and sweep give the same message");
-    let place = format!("detente: {}:{line}:", config.display());
-    assert!(
-        check.starts_with(&place),
-        "expected `{place}<column>:` in: {check}"
-    );
-    let column = &check[place.len()..];
-    assert!(
-        column.split(':').next().unwrap().parse::<usize>().is_ok(),
-        "expected a column after `{place}` in: {check}"
-    );
-    for needle in needles {
-        assert!(check.contains(needle), "expected `{needle}` in: {check}");
-    }
-    check
-}
-
 /// The 1-based line of the `nth` (from 0) occurrence of `needle` in `text`.
 fn nth_line(text: &str, needle: &str, nth: usize) -> usize {
     let offset = text

@@ -490,7 +490,14 @@ fn run_help_speaks_of_runs_not_sweeps() {
         .get_output()
         .clone();
     let help = String::from_utf8_lossy(&output.stdout);
-    assert!(!help.to_lowercase().contains("sweep"), "{help}");
+    for sweep_wording in [
+        "sweep.replications",
+        "[sweep] table",
+        "shard",
+        "Study config",
+    ] {
+        assert!(!help.contains(sweep_wording), "{sweep_wording}: {help}");
+    }
     assert!(help.contains("runs/<scenario>-run"), "{help}");
     let output = detente()
         .args(["sweep", "--help"])
