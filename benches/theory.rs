@@ -6,7 +6,7 @@
 use detente::config;
 use detente::model::Model;
 use detente::model::frontier::pareto_frontier;
-use detente::theory::analyze;
+use detente::theory::{Side, analyze};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -28,7 +28,14 @@ fn baseline_analysis(bencher: divan::Bencher) {
         .scenario()
         .environment
         .expected(model.scenario().protocol.deadline_rounds);
-    bencher.bench_local(|| divan::black_box(analyze(&model, &draw, "expected values".into())));
+    bencher.bench_local(|| {
+        divan::black_box(analyze(
+            &model,
+            &draw,
+            "expected values".into(),
+            Side::Opponent,
+        ))
+    });
 }
 
 /// The two-party Pareto frontier of 1,000,000 random packages (sort and sweep).

@@ -14,6 +14,7 @@ use detente::discover::cases::{By, Interest};
 use detente::discover::{Objective, Settings};
 use detente::plot::{Format, PlotOptions};
 use detente::sweep::{DEFAULT_MAX_RUNS, Shard};
+use detente::theory::Side;
 
 /// Agent-based model of the 2007 US–Russia missile-defence negotiation.
 #[derive(Debug, Parser)]
@@ -322,6 +323,16 @@ pub struct MergeArgs {
 pub enum FormatArg {
     Json,
     Csv,
+    Text,
+}
+
+/// Who makes the last offer in `detente analyze`'s equilibrium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LastOfferArg {
+    /// The opponent, as in the protocol: two offer periods per round.
+    Opponent,
+    /// The proposer: one offer period fewer.
+    Proposer,
 }
 
 #[derive(Debug, Args)]
@@ -334,6 +345,11 @@ pub struct AnalyzeArgs {
     /// Analyse the environment drawn from this run seed instead of the expected one.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Who makes the last offer in the equilibrium's game: the opponent (as
+    /// in the protocol, two offer periods a round) or the proposer (one
+    /// period fewer).
+    #[arg(long, value_enum, default_value = "opponent")]
+    pub last_offer: LastOfferArg,
 }
 
 #[derive(Debug, Args)]
@@ -421,6 +437,16 @@ impl From<FormatArg> for AnalysisFormat {
         match format {
             FormatArg::Json => AnalysisFormat::Json,
             FormatArg::Csv => AnalysisFormat::Csv,
+            FormatArg::Text => AnalysisFormat::Text,
+        }
+    }
+}
+
+impl From<LastOfferArg> for Side {
+    fn from(last_offer: LastOfferArg) -> Side {
+        match last_offer {
+            LastOfferArg::Opponent => Side::Opponent,
+            LastOfferArg::Proposer => Side::Proposer,
         }
     }
 }

@@ -125,7 +125,12 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Analyze(args) => {
-            let analysis = commands::analyze(&args.config, args.format.into(), args.seed)?;
+            let analysis = commands::analyze(
+                &args.config,
+                args.format.into(),
+                args.seed,
+                args.last_offer.into(),
+            )?;
             stdout.write(&analysis)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -1,22 +1,31 @@
 //! `detente analyze`: the outcome space and the game-theoretic reference
-//! points of a scenario, printed as JSON or CSV.
+//! points of a scenario, printed as JSON, CSV or text.
 
 use std::path::Path;
 
 use crate::config;
 use crate::error::Error;
 use crate::model::Model;
-use crate::theory::analysis::{analyze as analysis, to_csv};
+use crate::theory::Side;
+use crate::theory::analysis::analyze as analysis;
+use crate::theory::report::{to_csv, to_text};
 
 /// Output format of `detente analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnalysisFormat {
     Json,
     Csv,
+    Text,
 }
 
-/// Analyses the scenario at the expected environment, or at the draw of `seed`.
-pub fn analyze(path: &Path, format: AnalysisFormat, seed: Option<u64>) -> Result<String, Error> {
+/// Analyses the scenario at the expected environment, or at the draw of
+/// `seed`, the equilibrium with `last_offer` making the last offer.
+pub fn analyze(
+    path: &Path,
+    format: AnalysisFormat,
+    seed: Option<u64>,
+    last_offer: Side,
+) -> Result<String, Error> {
     let loaded = config::load(path)?;
     let model = Model::new(loaded.scenario);
     let scenario = model.scenario();
@@ -31,11 +40,12 @@ pub fn analyze(path: &Path, format: AnalysisFormat, seed: Option<u64>) -> Result
             "expected values".to_string(),
         ),
     };
-    let result = analysis(&model, &draw, source);
+    let result = analysis(&model, &draw, source, last_offer);
     Ok(match format {
         AnalysisFormat::Json => {
             serde_json::to_string_pretty(&result).expect("an analysis always serialises") + "\n"
         }
         AnalysisFormat::Csv => to_csv(&result),
+        AnalysisFormat::Text => to_text(&result),
     })
 }

@@ -84,7 +84,7 @@ pub struct Agent {
     pub reservation: f64,
     /// Shift of the reservation utility per unit of (2ℓ − 1).
     pub reservation_oil: f64,
-    /// Per-round discount factor δ in (0, 1].
+    /// Discount factor δ in (0, 1] per offer period (two periods per round).
     pub discount: f64,
     pub strategy: Strategy,
 }

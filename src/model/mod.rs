@@ -1,6 +1,7 @@
 //! The negotiation model: pure code, no files, no clock, no global RNG.
 
 pub mod agent;
+mod efficiency;
 pub mod environment;
 pub mod frontier;
 pub mod issue;

@@ -8,29 +8,27 @@
 
 use super::agent::{Agent, Role};
 use super::environment::EnvironmentDraw;
-use super::frontier::push_undominated;
 use super::issue::{Package, Subspace};
 use super::offers::{self, Layout, OfferBuffers};
-use super::outcome::Efficiency;
 use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
 use super::strategy::concession_schedule;
 use super::ties;
-use crate::theory::{self, Point};
+use crate::theory::Point;
 
 /// A scenario prepared for many runs.
 #[derive(Debug, Clone)]
 pub struct Model {
-    scenario: Scenario,
+    pub(super) scenario: Scenario,
     /// The package track: one, or one per START value when START is separate.
     main: Vec<TrackSpec>,
     /// The START issue and its own track, when negotiated separately.
     start: Option<(usize, TrackSpec)>,
     /// Proposer's and opponent's concession by round.
     schedules: [Vec<f64>; 2],
-    proposer: usize,
-    opponent: usize,
+    pub(super) proposer: usize,
+    pub(super) opponent: usize,
     hosts: Vec<usize>,
 }
 
@@ -53,6 +51,10 @@ pub struct OutcomeSpace {
     pub breakdown: (Outcome, Package),
     /// Proposer's and opponent's utility of the breakdown outcome.
     pub disagreement: [f64; 2],
+    /// Proposer's and opponent's effective floors: the larger of the
+    /// reservation utility and the breakdown utility, the least each
+    /// accepts in the protocol.
+    pub floors: [f64; 2],
     /// The package space the frontier's package numbers refer to.
     pub space: Subspace,
 }
@@ -60,9 +62,9 @@ pub struct OutcomeSpace {
 /// Reusable per-thread buffers, so a run allocates almost nothing.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    offers: OfferBuffers,
+    pub(super) offers: OfferBuffers,
     /// The main track's frontier in utilities.
-    points: Vec<Point>,
+    pub(super) points: Vec<Point>,
 }
 
 impl Model {
@@ -201,78 +203,6 @@ impl Model {
         }
     }
 
-    /// The main track's frontier in utilities at the run's opening
-    /// environment (into `scratch.points`), and the disagreement point, from
-    /// the last negotiation of the main track (its frontier is still in
-    /// `scratch`).
-    fn frontier_points(
-        &self,
-        breakdown: &(Outcome, Package),
-        draw: &EnvironmentDraw,
-        scratch: &mut Scratch,
-    ) -> [f64; 2] {
-        let agents = &self.scenario.agents;
-        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
-        let opening = draw.leverage_at(1);
-        let shifts = [proposer.oil_shift(opening), opponent.oil_shift(opening)];
-        // Clamping values to [0, 1] can make neighbouring frontier packages
-        // tie in utility; sweeping again keeps only the undominated one.
-        scratch.points.clear();
-        for f in &scratch.offers.proposer_frontier {
-            let point = Point {
-                proposer: proposer.utility_of_value(f.first + shifts[0]),
-                opponent: opponent.utility_of_value(f.second + shifts[1]),
-                index: f.index,
-            };
-            push_undominated(&mut scratch.points, point, |p| (p.proposer, p.opponent));
-        }
-        [proposer, opponent]
-            .map(|a| a.utility_of_outcome(&breakdown.1, breakdown.0, draw.threat, opening))
-    }
-
-    fn efficiency(
-        &self,
-        main: &TrackResult,
-        draw: &EnvironmentDraw,
-        scratch: &mut Scratch,
-    ) -> Efficiency {
-        let d = self.frontier_points(&main.breakdown, draw, scratch);
-        let agents = &self.scenario.agents;
-        let (proposer, opponent) = (&agents[self.proposer], &agents[self.opponent]);
-        let opening = draw.leverage_at(1);
-        let deal = Point {
-            proposer: proposer.utility_of_outcome(
-                &main.package,
-                main.outcome,
-                draw.threat,
-                opening,
-            ),
-            opponent: opponent.utility_of_outcome(
-                &main.package,
-                main.outcome,
-                draw.threat,
-                opening,
-            ),
-            index: 0,
-        };
-        let points = &scratch.points;
-        let best = theory::nash(points, d).map_or(0.0, |p| p.nash_product(d));
-        let equilibrium = theory::backward_induction(
-            points,
-            [proposer.discount, opponent.discount],
-            2 * self.scenario.protocol.deadline_rounds,
-            d,
-        );
-        let target = equilibrium
-            .deal
-            .map_or((d[0], d[1]), |p| (p.proposer, p.opponent));
-        Efficiency {
-            frontier_distance: theory::distance_to_frontier(points, (deal.proposer, deal.opponent)),
-            nash_share: (best > 0.0).then(|| deal.nash_product(d) / best),
-            spe_distance: (deal.proposer - target.0).hypot(deal.opponent - target.1),
-        }
-    }
-
     /// The proposer–opponent frontier of the whole package space (START
     /// included, whatever the linkage) in utilities, host-accepted packages
     /// only, with the breakdown outcome and the disagreement point, in the
@@ -300,6 +230,7 @@ impl Model {
             frontier: scratch.points,
             breakdown,
             disagreement,
+            floors: self.floors(disagreement, opening),
             space: spec.space,
         }
     }

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use crate::data::Verified;
 use crate::error::Error;
 use crate::model::{Model, Scenario, Subspace};
+use crate::theory::Side;
 use crate::theory::analysis::{Solution, analyze};
 
 use super::style::{
@@ -176,7 +177,7 @@ pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceF
     let draw = scenario
         .environment
         .expected(scenario.protocol.deadline_rounds);
-    let analysis = analyze(&model, &draw, "expected values".into());
+    let analysis = analyze(&model, &draw, "expected values".into(), Side::Opponent);
     let (p, o) = (scenario.proposer(), scenario.opponent());
     let (proposer, opponent) = (&scenario.agents[p], &scenario.agents[o]);
     let (threat, leverage) = (draw.threat, draw.leverage_at(1));
@@ -215,8 +216,8 @@ pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceF
         packages,
         frontier: analysis.frontier.iter().map(pair).collect(),
         disagreement: pair(&analysis.disagreement),
-        nash: analysis.nash.as_ref().map(pair),
-        kalai_smorodinsky: analysis.kalai_smorodinsky.as_ref().map(pair),
+        nash: analysis.nash.over_floors.as_ref().map(pair),
+        kalai_smorodinsky: analysis.kalai_smorodinsky.over_floors.as_ref().map(pair),
         equilibrium: analysis.equilibrium.deal.as_ref().map(pair),
         note: format!(
             "Packages and solutions at the expected environment (threat {threat:.2}, oil ${:.0}); {} simulated deals, each at its own run's environment.",

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::{Point, backward_induction, kalai_smorodinsky, nash, utilitarian};
+use super::{Ending, Point, Side, backward_induction, kalai_smorodinsky, nash, utilitarian};
 use crate::model::{EnvironmentDraw, Model, Outcome, Subspace};
 
 /// A package with every agent's utility.
@@ -24,15 +24,33 @@ pub struct EnvironmentInfo {
     pub leverage: f64,
 }
 
+/// A solution concept relative to both disagreement points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relative {
+    /// Relative to the negotiators' effective floors (the larger of
+    /// reservation and breakdown utility): the game the agents play, since
+    /// neither accepts less.
+    pub over_floors: Option<Solution>,
+    /// Relative to the breakdown outcome's utilities (the textbook
+    /// disagreement point).
+    pub over_breakdown: Option<Solution>,
+}
+
 /// The subgame-perfect equilibrium as reported.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EquilibriumInfo {
-    /// Offers in the game: two per round of the protocol's deadline.
+    /// Offer periods: two per round of the protocol's deadline, one fewer
+    /// when the proposer makes the last offer.
     pub horizon_periods: u32,
-    /// Per-period discount factors of proposer and opponent.
+    pub last_offer: Side,
+    /// Per-offer-period discount factors of proposer and opponent.
     pub discounts: [f64; 2],
+    /// What proposer and opponent get by walking away, in any period: their floors.
+    pub outside_options: [f64; 2],
+    /// `agreement`, `walk_away` or `deadline`.
+    pub ending: Ending,
     pub deal: Option<Solution>,
-    /// Period of agreement on the equilibrium path (1 = at once).
+    /// Period of agreement or walking away on the equilibrium path (1 = at once).
     pub period: Option<u32>,
     /// Proposer's and opponent's payoffs, discounted to the first period.
     pub payoffs: [f64; 2],
@@ -51,19 +69,28 @@ pub struct Analysis {
     /// The breakdown outcome (`unilateral` or `status_quo`) and every agent's utility of it.
     pub breakdown_outcome: String,
     pub disagreement: Solution,
+    /// Proposer's and opponent's effective floors: the larger of their
+    /// reservation utility and their utility of the breakdown outcome.
+    pub floors: IndexMap<String, f64>,
     /// Proposer–opponent Pareto frontier (proposer's utility falling).
     pub frontier: Vec<Solution>,
     /// Pareto frontier over all agents' utilities.
     pub frontier_all_agents: Vec<Solution>,
-    pub nash: Option<Solution>,
-    pub kalai_smorodinsky: Option<Solution>,
+    pub nash: Relative,
+    pub kalai_smorodinsky: Relative,
     pub utilitarian: Option<Solution>,
     pub utilitarian_all_agents: Option<Solution>,
     pub equilibrium: EquilibriumInfo,
 }
 
-/// Analyses a prepared scenario in the environment `draw` (at its opening round).
-pub fn analyze(model: &Model, draw: &EnvironmentDraw, source: String) -> Analysis {
+/// Analyses a prepared scenario in the environment `draw` (at its opening
+/// round), the equilibrium with `last_offer` making the last offer.
+pub fn analyze(
+    model: &Model,
+    draw: &EnvironmentDraw,
+    source: String,
+    last_offer: Side,
+) -> Analysis {
     let scenario = model.scenario();
     let space = model.outcome_space(draw);
     let (threat, leverage) = (draw.threat, draw.leverage_at(1));
@@ -92,13 +119,13 @@ pub fn analyze(model: &Model, draw: &EnvironmentDraw, source: String) -> Analysi
             Outcome::Agreement,
         )
     };
-    let d = space.disagreement;
-    let equilibrium = backward_induction(
-        &space.frontier,
-        [scenario.agents[p].discount, scenario.agents[o].discount],
-        2 * scenario.protocol.deadline_rounds,
-        d,
-    );
+    let (d, floors) = (space.disagreement, space.floors);
+    let relative = |solve: fn(&[Point], [f64; 2]) -> Option<Point>| Relative {
+        over_floors: solve(&space.frontier, floors).map(at),
+        over_breakdown: solve(&space.frontier, d).map(at),
+    };
+    let game = model.game(floors, last_offer);
+    let equilibrium = backward_induction(&space.frontier, &game);
     let (all, feasible, utilitarian_all) = all_agents(model, &space.space, threat, leverage);
     Analysis {
         scenario: scenario.name.clone(),
@@ -114,19 +141,27 @@ pub fn analyze(model: &Model, draw: &EnvironmentDraw, source: String) -> Analysi
         feasible_packages: feasible,
         breakdown_outcome: space.breakdown.0.name().into(),
         disagreement: solution(&space.breakdown.1, space.breakdown.0),
+        floors: [p, o]
+            .into_iter()
+            .zip(floors)
+            .map(|(i, f)| (scenario.agents[i].name.clone(), f))
+            .collect(),
         frontier: space.frontier.iter().map(|&pt| at(pt)).collect(),
         frontier_all_agents: all
             .iter()
             .map(|&n| solution(&space.space.package(n), Outcome::Agreement))
             .collect(),
-        nash: nash(&space.frontier, d).map(at),
-        kalai_smorodinsky: kalai_smorodinsky(&space.frontier, d).map(at),
+        nash: relative(nash),
+        kalai_smorodinsky: relative(kalai_smorodinsky),
         utilitarian: utilitarian(&space.frontier).map(at),
         utilitarian_all_agents: utilitarian_all
             .map(|n| solution(&space.space.package(n), Outcome::Agreement)),
         equilibrium: EquilibriumInfo {
-            horizon_periods: 2 * scenario.protocol.deadline_rounds,
-            discounts: [scenario.agents[p].discount, scenario.agents[o].discount],
+            horizon_periods: game.horizon_periods,
+            last_offer: game.last_offer(),
+            discounts: game.discounts,
+            outside_options: floors,
+            ending: equilibrium.ending,
             deal: equilibrium.deal.map(at),
             period: equilibrium.period,
             payoffs: equilibrium.payoffs,
@@ -189,43 +224,4 @@ fn all_agents(
         feasible,
         utilitarian,
     )
-}
-
-/// The analysis as CSV: one row per reported package, `solution` naming it.
-pub fn to_csv(analysis: &Analysis) -> String {
-    let mut out = Vec::new();
-    let first = &analysis.disagreement;
-    let header = std::iter::once("solution".to_string())
-        .chain(first.package.keys().cloned())
-        .chain(first.utilities.keys().map(|a| format!("utility_{a}")));
-    crate::data::row::push_row(&mut out, header);
-    let mut row = |name: &str, s: &Solution| {
-        let fields = std::iter::once(name.to_string())
-            .chain(s.package.values().cloned())
-            .chain(s.utilities.values().map(f64::to_string));
-        crate::data::row::push_row(&mut out, fields);
-    };
-    row(
-        &format!("disagreement_{}", analysis.breakdown_outcome),
-        first,
-    );
-    let named = [
-        ("nash", &analysis.nash),
-        ("kalai_smorodinsky", &analysis.kalai_smorodinsky),
-        ("utilitarian", &analysis.utilitarian),
-        ("utilitarian_all_agents", &analysis.utilitarian_all_agents),
-        ("equilibrium", &analysis.equilibrium.deal),
-    ];
-    for (name, s) in named {
-        if let Some(s) = s {
-            row(name, s);
-        }
-    }
-    for s in &analysis.frontier {
-        row("frontier", s);
-    }
-    for s in &analysis.frontier_all_agents {
-        row("frontier_all_agents", s);
-    }
-    String::from_utf8(out).expect("CSV of UTF-8 fields is UTF-8")
 }

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod bargaining;
+pub mod report;
 pub mod spe;
 
 #[cfg(test)]
@@ -11,4 +12,4 @@ mod tests;
 
 pub use analysis::{Analysis, analyze};
 pub use bargaining::{Point, distance_to_frontier, kalai_smorodinsky, nash, utilitarian};
-pub use spe::{Equilibrium, backward_induction};
+pub use spe::{Ending, Equilibrium, Game, Side, backward_induction};

@@ -1,6 +1,6 @@
 //! The theory on the baseline's own package space, across many environments.
 
-use super::{Point, backward_induction};
+use super::{Point, Side, backward_induction};
 use crate::config;
 use crate::model::ties::dominates;
 use crate::model::{Model, Subspace};
@@ -37,12 +37,8 @@ fn no_frontier_point_or_equilibrium_deal_is_dominated_in_1000_environments() {
             .environment
             .draw(seed, scenario.protocol.deadline_rounds);
         let outcome = model.outcome_space(&draw);
-        let equilibrium = backward_induction(
-            &outcome.frontier,
-            [scenario.agents[p].discount, scenario.agents[o].discount],
-            2 * scenario.protocol.deadline_rounds,
-            outcome.disagreement,
-        );
+        let game = model.game(outcome.floors, Side::Opponent);
+        let equilibrium = backward_induction(&outcome.frontier, &game);
         let frontier: Vec<[f64; 2]> = outcome.frontier.iter().map(pair).collect();
         let reported: Vec<[f64; 2]> = frontier
             .iter()
