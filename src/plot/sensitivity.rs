@@ -8,7 +8,7 @@ use crate::data::Verified;
 use crate::error::Error;
 use crate::model::Scenario;
 
-use super::rate::short;
+use super::scale::short;
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, category_label, label_style, note_style, slug, tick_style,
     title_style,
