@@ -11,8 +11,8 @@ use super::style::{
     side_legend, slug, tick_style, title_style,
 };
 
-/// Outcome names as figures print them.
-pub const OUTCOME_NAMES: [&str; 3] = ["agreement", "unilateral deployment", "status quo"];
+/// Outcome names as legends print them.
+pub const OUTCOME_NAMES: [&str; 3] = ["agreement", "unilateral", "status quo"];
 
 #[derive(Debug, Clone)]
 pub struct IssueFigure {
@@ -94,7 +94,7 @@ impl Figure for IssueFigure {
                     c.filled(),
                 )
             }))?;
-            legend.push((format!("{}: {total} runs", OUTCOME_NAMES[k]), c));
+            legend.push((format!("{} ({total} runs)", OUTCOME_NAMES[k]), c));
         }
         side_legend(root, &legend)?;
         let runs: u64 = (0..3).map(|k| self.total(k)).sum();

@@ -181,8 +181,7 @@ impl Figure for CompositionFigure {
         if let Composition::Ranked(bins) = &self.composition {
             let points: u64 = bins.iter().map(|b| b.0).sum();
             let note = format!(
-                "{points} design points with successful runs ({}), ranked by agreement rate and pooled in bins of 0.01.",
-                self.label_names
+                "{points} design points with successful runs, ranked by agreement rate and pooled in bins of 0.01 of it."
             );
             root.draw(&Text::new(note, (30, 772), note_style()))?;
         }

@@ -40,6 +40,7 @@ impl Figure for UtilityFigure {
                 title_style(),
             )
             .margin(24)
+            .margin_bottom(40)
             .margin_right(300)
             .x_label_area_size(80)
             .y_label_area_size(100)
@@ -95,7 +96,7 @@ impl Figure for UtilityFigure {
             .iter()
             .map(|&k| {
                 (
-                    format!("{}: {} runs", OUTCOME_NAMES[k], self.runs[k]),
+                    format!("{} ({} runs)", OUTCOME_NAMES[k], self.runs[k]),
                     OUTCOME_COLOURS[k],
                 )
             })

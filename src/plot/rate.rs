@@ -118,8 +118,7 @@ impl Figure for RateFigure {
                         .iter()
                         .map(|&(v, y)| Circle::new((at(v), clip(y)), 3, dot.mix(0.35).filled())),
                 )?
-                .label("design point")
-                .legend(move |(x, y)| Circle::new((x + 10, y), 4, dot.mix(0.6).filled()));
+                .label("design point");
         }
         for (i, series) in self.series.iter().enumerate() {
             let c = colour(i);
@@ -146,7 +145,9 @@ impl Figure for RateFigure {
                     .map(|&(x, y, _, _)| Circle::new((x, y), 5, c.filled())),
             )?;
         }
-        if self.series.len() > 1 || self.scatter.is_some() {
+        // A sampled design's one line is explained in the note instead, so
+        // no legend box hides the dots.
+        if self.series.len() > 1 {
             chart
                 .configure_series_labels()
                 .position(self.emptiest_corner())
@@ -160,16 +161,21 @@ impl Figure for RateFigure {
         if let Some(scatter) = &self.scatter {
             let sampled = if (scatter.points.len() as u64) < scatter.total {
                 format!(
-                    "a seeded random sample of {} of the {} design points",
+                    "a seeded sample of {} of the {} design points",
                     scatter.points.len(),
                     scatter.total
                 )
             } else {
-                format!("all {} design points", scatter.total)
+                format!("the {} design points", scatter.total)
+            };
+            let occupied = self.series.first().map_or(0, |s| s.points.len());
+            let bins = if occupied < self.bins {
+                format!("the {occupied} occupied of {} equal bins", self.bins)
+            } else {
+                format!("each of {} equal bins", self.bins)
             };
             let note = format!(
-                "Dots: {sampled}. Line and band: pooled over the points in each of {} bins, other parameters pooled.",
-                self.bins
+                "Grey dots: {sampled}. Line and band: the rate pooled in {bins}, 95 % interval."
             );
             root.draw(&Text::new(note, (30, 772), note_style()))?;
         }

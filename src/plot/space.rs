@@ -242,7 +242,7 @@ pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceF
         kalai_smorodinsky: analysis.kalai_smorodinsky.as_ref().map(pair),
         equilibrium: analysis.equilibrium.deal.as_ref().map(pair),
         note: format!(
-            "Packages, solutions and deals at the expected environment (threat {threat:.2}, oil ${:.0}): each of the {agreed} simulated\ndeals is drawn at its package's utilities there, not at its own run's environment{}.",
+            "Packages, solutions and deals at the expected environment (threat {threat:.2}, oil ${:.0}){}.\nEach of the {agreed} simulated deals is drawn at its package's utilities there, not at its own run's environment.",
             draw.price_at(1),
             if dir.command == "run" {
                 ""
