@@ -80,6 +80,10 @@ pub struct RawParameter {
     pub scale: RawScale,
     /// Morris: parameters with the same group move together.
     pub group: Option<String>,
+    /// Axis label in figures (default: the name, `_` read as spaces).
+    pub label: Option<String>,
+    /// Unit of the values, shown after the label on axes.
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

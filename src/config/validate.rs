@@ -148,6 +148,7 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
     if raw.scenario.replications == 0 {
         return Err(c.fail("scenario.replications", "must be at least 1 (got 0)"));
     }
+    axis_texts(&c, raw)?;
     let issues = issues(&c, &raw.issues)?;
     let issue_names: Vec<&str> = issues.iter().map(|i| i.name.as_str()).collect();
     let agent_names: Vec<&str> = raw.agents.keys().map(String::as_str).collect();
@@ -176,6 +177,39 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
         )),
         None => Ok(scenario),
     }
+}
+
+/// Longest `label` or `unit` of a swept parameter, in characters: what fits
+/// on a figure's axis beside the other.
+pub const MAX_AXIS_TEXT: usize = 60;
+
+/// The `label` and `unit` of each swept parameter: one line of text that
+/// fits on an axis.
+fn axis_texts(c: &Checker, raw: &RawConfig) -> Result<(), ConfigError> {
+    let parameters = raw.sweep.iter().flat_map(|s| s.parameters.iter());
+    for (i, parameter) in parameters.enumerate() {
+        for (field, text) in [("label", &parameter.label), ("unit", &parameter.unit)] {
+            let Some(text) = text else { continue };
+            let key = format!("sweep.parameters[{i}].{field}");
+            let length = text.chars().count();
+            if text.trim().is_empty() {
+                return Err(c.fail(key, "is empty; leave it out to use the default"));
+            }
+            if text.chars().any(char::is_control) {
+                return Err(c.fail(
+                    key,
+                    "must be one line of text (no line breaks, tabs or control characters)",
+                ));
+            }
+            if length > MAX_AXIS_TEXT {
+                return Err(c.fail(
+                    key,
+                    format!("is {length} characters long; at most {MAX_AXIS_TEXT} fit on an axis"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The config key that names a dataset column's origin.

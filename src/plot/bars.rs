@@ -1,107 +1,13 @@
-//! Bar figures: the outcome composition per design point (stacked), the
-//! outcome mix of a run, and the distribution of an issue's final values.
+//! Bars with Wilson whiskers: a run's outcome mix, or the agreement rate at
+//! each value of a categorical parameter.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{
-    Drawn, Figure, GRID, INK, OUTCOME_COLOURS, category_label, centred, label_style, note_style,
-    slug, tick_style, title_style,
+    Drawn, Figure, GRID, INK, category_label, label_style, note_style, slug, tick_style,
+    title_style,
 };
-
-const OUTCOMES: [&str; 3] = ["agreement", "unilateral", "status quo"];
-
-/// Shares of each outcome at every design point, stacked.
-#[derive(Debug, Clone)]
-pub struct CompositionFigure {
-    pub scenario: String,
-    /// Per point: label and shares (agreement, unilateral, status quo).
-    pub points: Vec<(String, [f64; 3])>,
-    /// What the point labels list, e.g. "oil_price / start_linkage".
-    pub label_names: String,
-}
-
-impl Figure for CompositionFigure {
-    fn stem(&self) -> String {
-        "outcome_shares_by_design_point".into()
-    }
-
-    fn caption(&self) -> String {
-        "Share of runs ending in agreement, unilateral deployment and the status quo at each design point.".into()
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
-    where
-        DB::ErrorType: 'static,
-    {
-        let n = self.points.len();
-        let rotate = n > 8;
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!("{}: outcomes by design point", self.scenario),
-                title_style(),
-            )
-            .margin(24)
-            .margin_right(200)
-            .x_label_area_size(if rotate { 210 } else { 80 })
-            .y_label_area_size(100)
-            .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..1f64)?;
-        let labels: Vec<String> = self.points.iter().map(|p| p.0.clone()).collect();
-        let every = n.div_ceil(40).max(1);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(WHITE)
-            .axis_style(INK)
-            .x_desc(format!("design point ({})", self.label_names))
-            .y_desc("share of runs")
-            .axis_desc_style(label_style())
-            .label_style(tick_style())
-            .x_labels(0)
-            .y_labels(11)
-            .y_label_formatter(&|y| format!("{y:.1}"))
-            .draw()?;
-        // Point labels, drawn by hand so long ones can run downwards.
-        for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
-            let (px, py) = chart.backend_coord(&(i as f64, 0.0));
-            let style = if rotate {
-                tick_style().transform(FontTransform::Rotate90)
-            } else {
-                centred(tick_style())
-            };
-            let at = if rotate {
-                (px + 10, py + 10)
-            } else {
-                (px, py + 20)
-            };
-            root.draw(&Text::new(label.clone(), at, style))?;
-        }
-        for (k, name) in OUTCOMES.iter().enumerate() {
-            let c = OUTCOME_COLOURS[k];
-            chart.draw_series(self.points.iter().enumerate().map(|(i, (_, shares))| {
-                let below: f64 = shares[..k].iter().sum();
-                let x = i as f64;
-                Rectangle::new([(x - 0.4, below), (x + 0.4, below + shares[k])], c.filled())
-            }))?;
-            // Legend beside the plot, top to bottom in stacking order reversed.
-            let y = 120 + 40 * (2 - k as i32);
-            root.draw(&Rectangle::new(
-                [(1025, y - 12), (1049, y + 12)],
-                c.filled(),
-            ))?;
-            root.draw(&Text::new(
-                *name,
-                (1058, y),
-                tick_style().pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Left,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
-            ))?;
-        }
-        Ok(())
-    }
-}
 
 /// One bar: label, height, and an optional interval drawn as a whisker.
 pub type Bar = (String, f64, Option<(f64, f64)>);

@@ -1,19 +1,18 @@
 //! The negotiation dance of one run: each side's utility of every offer over
 //! the rounds, the deal marked.
 
-use std::collections::BTreeSet;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::data::Verified;
+use crate::data::schema::{column, file};
 use crate::error::Error;
-use crate::model::Scenario;
+use crate::model::{Outcome, Scenario};
 
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,
 };
-use super::table::{field, read_columns};
+use super::table::Rows;
 
 /// One offer: round, made by the proposer?, proposer's and opponent's utility, accepted?
 pub type Offer = (u32, bool, f64, f64, bool);
@@ -161,49 +160,76 @@ impl Figure for DanceFigure {
     }
 }
 
+/// A traced run as runs.csv records it.
+struct Traced {
+    id: u64,
+    outcome: String,
+    rounds: u64,
+    seed: String,
+}
+
 /// The dance of a representative traced run: among traced runs that ended in
 /// agreement, the one with the median number of rounds (else the first traced run).
+///
+/// rounds.csv is read twice and runs.csv once, as streams: memory grows with
+/// the traced runs (one per design point in a sweep) and the chosen run's
+/// offers, not with the runs or offers of the study.
 pub(super) fn dance_figure(
     dir: &Verified,
     scenario: &Scenario,
 ) -> Result<Option<DanceFigure>, Error> {
     let (p, o) = (scenario.proposer(), scenario.opponent());
     let (proposer, opponent) = (&scenario.agents[p].name, &scenario.agents[o].name);
-    let trace = read_columns(
-        dir,
-        "rounds.csv",
-        &[
-            "run_id",
-            "track",
-            "round",
-            "offerer",
-            &format!("utility_{proposer}"),
-            &format!("utility_{opponent}"),
-            "response",
-        ]
-        .map(String::from),
-        |r, h| field(r, h, "track") == "main",
-    )?;
-    let traced: BTreeSet<u64> = trace[0].iter().filter_map(|v| v.parse().ok()).collect();
-    if traced.is_empty() {
+    let mut ids: Vec<u64> = Vec::new();
+    let mut trace = Rows::open(dir, file::ROUNDS)?;
+    let [run_id, track] = trace
+        .columns(&[column::RUN_ID, column::TRACK])?
+        .try_into()
+        .expect("two columns asked for");
+    while let Some(record) = trace.next_record()? {
+        if record.get(track) != Some("main") {
+            continue;
+        }
+        if let Some(id) = record.get(run_id).and_then(|v| v.parse().ok())
+            && ids.last() != Some(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
         return Ok(None);
     }
-    let runs = read_columns(
-        dir,
-        "runs.csv",
-        &["run_id", "outcome", "rounds", "seed"].map(String::from),
-        |r, h| {
-            field(r, h, "run_id")
-                .parse()
-                .is_ok_and(|id| traced.contains(&id))
-        },
-    )?;
-    let mut agreed: Vec<(u64, u64)> = runs[0]
+    let mut runs = Rows::open(dir, file::RUNS)?;
+    let [id_column, outcome, rounds, seed] = runs
+        .columns(&[
+            column::RUN_ID,
+            column::OUTCOME,
+            column::ROUNDS,
+            column::SEED,
+        ])?
+        .try_into()
+        .expect("four columns asked for");
+    let mut traced: Vec<Traced> = Vec::new();
+    while let Some(record) = runs.next_record()? {
+        let Some(id) = record.get(id_column).and_then(|v| v.parse().ok()) else {
+            continue;
+        };
+        if ids.binary_search(&id).is_ok() {
+            let text = |c: usize| record.get(c).unwrap_or("").to_string();
+            traced.push(Traced {
+                id,
+                outcome: text(outcome),
+                rounds: record.get(rounds).and_then(|v| v.parse().ok()).unwrap_or(0),
+                seed: text(seed),
+            });
+        }
+    }
+    let mut agreed: Vec<(u64, u64)> = traced
         .iter()
-        .zip(&runs[1])
-        .zip(&runs[2])
-        .filter(|((_, outcome), _)| *outcome == "agreement")
-        .filter_map(|((id, _), rounds)| Some((rounds.parse().ok()?, id.parse().ok()?)))
+        .filter(|t| t.outcome == Outcome::Agreement.name())
+        .map(|t| (t.rounds, t.id))
         .collect();
     agreed.sort_unstable();
     let (chosen, why) = match agreed.get(agreed.len().saturating_sub(1) / 2) {
@@ -211,34 +237,57 @@ pub(super) fn dance_figure(
             id,
             format!(
                 "the traced run ending in agreement with the median number of rounds ({} traced runs, {} agreements)",
-                traced.len(),
+                ids.len(),
                 agreed.len()
             ),
         ),
         None => (
-            *traced.iter().next().expect("not empty"),
+            ids[0],
             format!(
                 "the first traced run (no traced run ended in agreement; {} traced)",
-                traced.len()
+                ids.len()
             ),
         ),
     };
+    let run = traced.iter().find(|t| t.id == chosen);
+    let outcome = run.map_or("unknown".into(), |t| t.outcome.replace('_', " "));
+    let seed = run.map_or(String::new(), |t| t.seed.clone());
+    let mut trace = Rows::open(dir, file::ROUNDS)?;
+    let proposer_utility = column::utility(proposer);
+    let opponent_utility = column::utility(opponent);
+    let [run_id, track, round, offerer, first, second, response] = trace
+        .columns(&[
+            column::RUN_ID,
+            column::TRACK,
+            column::ROUND,
+            column::OFFERER,
+            &proposer_utility,
+            &opponent_utility,
+            column::RESPONSE,
+        ])?
+        .try_into()
+        .expect("seven columns asked for");
     let id = chosen.to_string();
-    let at = runs[0].iter().position(|r| *r == id);
-    let outcome = at.map_or("unknown".into(), |i| runs[1][i].replace('_', " "));
-    let seed = at.map_or(String::new(), |i| runs[3][i].clone());
-    let offers = (0..trace[0].len())
-        .filter(|&i| trace[0][i] == id)
-        .filter_map(|i| {
-            Some((
-                trace[2][i].parse().ok()?,
-                trace[3][i] == *proposer,
-                trace[4][i].parse().ok()?,
-                trace[5][i].parse().ok()?,
-                trace[6][i] == "accept",
-            ))
-        })
-        .collect();
+    let mut offers: Vec<Offer> = Vec::new();
+    while let Some(r) = trace.next_record()? {
+        if r.get(run_id) != Some(id.as_str()) || r.get(track) != Some("main") {
+            continue;
+        }
+        let number = |c: usize| r.get(c).and_then(|v| v.parse::<f64>().ok());
+        if let (Some(round), Some(a), Some(b)) = (
+            r.get(round).and_then(|v| v.parse().ok()),
+            number(first),
+            number(second),
+        ) {
+            offers.push((
+                round,
+                r.get(offerer) == Some(proposer.as_str()),
+                a,
+                b,
+                r.get(response) == Some("accept"),
+            ));
+        }
+    }
     Ok(Some(DanceFigure {
         scenario: scenario.name.clone(),
         proposer: proposer.clone(),

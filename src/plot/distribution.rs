@@ -1,61 +1,23 @@
-//! Box plots of each agent's utility over the runs.
+//! Box plots of each agent's utility over the runs, one box per outcome:
+//! pooled, a deal's utility and a breakdown's would blur into one box.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::by_outcome::OUTCOME_NAMES;
+use super::stats::Boxed;
 use super::style::{
-    Drawn, Figure, GRID, INK, category_label, colour, label_style, note_style, tick_style,
-    title_style,
+    Drawn, Figure, GRID, INK, OUTCOME_COLOURS, category_label, label_style, note_style,
+    side_legend, tick_style, title_style,
 };
-
-/// Five-number summary (Tukey): whiskers at the most extreme values within
-/// 1.5 interquartile ranges of the box.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Boxed {
-    pub low: f64,
-    pub q1: f64,
-    pub median: f64,
-    pub q3: f64,
-    pub high: f64,
-}
-
-impl Boxed {
-    /// From values (sorted here); `None` when empty.
-    pub fn of(mut values: Vec<f64>) -> Option<Boxed> {
-        values.retain(|v| v.is_finite());
-        if values.is_empty() {
-            return None;
-        }
-        values.sort_by(f64::total_cmp);
-        let q = |p: f64| {
-            let h = p * (values.len() - 1) as f64;
-            let (i, f) = (h.floor() as usize, h - h.floor());
-            values[i] + f * (values[(i + 1).min(values.len() - 1)] - values[i])
-        };
-        let (q1, median, q3) = (q(0.25), q(0.5), q(0.75));
-        let reach = 1.5 * (q3 - q1);
-        let low = *values.iter().find(|&&v| v >= q1 - reach).unwrap_or(&q1);
-        let high = *values
-            .iter()
-            .rev()
-            .find(|&&v| v <= q3 + reach)
-            .unwrap_or(&q3);
-        Some(Boxed {
-            low,
-            q1,
-            median,
-            q3,
-            high,
-        })
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct UtilityFigure {
     pub scenario: String,
-    /// Agent name (with role) and its box.
-    pub agents: Vec<(String, Boxed)>,
-    pub runs: usize,
+    /// Agent name (with role) and its box for each outcome that occurred.
+    pub agents: Vec<(String, [Option<Boxed>; 3])>,
+    /// Successful runs per outcome.
+    pub runs: [u64; 3],
 }
 
 impl Figure for UtilityFigure {
@@ -64,7 +26,7 @@ impl Figure for UtilityFigure {
     }
 
     fn caption(&self) -> String {
-        "Distribution of each agent's utility of the outcome over all runs (box: quartiles; whiskers: 1.5 IQR).".into()
+        "Distribution of each agent's utility of the outcome over the runs ending in agreement, in unilateral deployment and in the status quo (box: quartiles; whiskers: 1.5 IQR).".into()
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn
@@ -78,6 +40,8 @@ impl Figure for UtilityFigure {
                 title_style(),
             )
             .margin(24)
+            .margin_bottom(40)
+            .margin_right(300)
             .x_label_area_size(80)
             .y_label_area_size(100)
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..1f64)?;
@@ -97,53 +61,55 @@ impl Figure for UtilityFigure {
             .y_label_formatter(&|y| format!("{y:.1}"))
             .x_label_formatter(&|x| category_label(&labels, *x))
             .draw()?;
-        for (i, (_, b)) in self.agents.iter().enumerate() {
-            let (x, c) = (i as f64, colour(i));
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - 0.3, b.q1), (x + 0.3, b.q3)],
-                c.mix(0.35).filled(),
-            )))?;
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - 0.3, b.q1), (x + 0.3, b.q3)],
-                c.stroke_width(2),
-            )))?;
-            let lines = [
-                vec![(x - 0.3, b.median), (x + 0.3, b.median)],
-                vec![(x, b.q3), (x, b.high)],
-                vec![(x, b.q1), (x, b.low)],
-                vec![(x - 0.12, b.high), (x + 0.12, b.high)],
-                vec![(x - 0.12, b.low), (x + 0.12, b.low)],
-            ];
-            chart.draw_series(
-                lines
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, l)| PathElement::new(l, c.stroke_width(if k == 0 { 4 } else { 2 }))),
-            )?;
+        let present: Vec<usize> = (0..3).filter(|&k| self.runs[k] > 0).collect();
+        let width = 0.8 / present.len().max(1) as f64;
+        for (i, (_, boxes)) in self.agents.iter().enumerate() {
+            for (slot, &k) in present.iter().enumerate() {
+                let Some(b) = boxes[k] else { continue };
+                let c = OUTCOME_COLOURS[k];
+                let x = i as f64 - 0.4 + width * (slot as f64 + 0.5);
+                let half = width * 0.38;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - half, b.q1), (x + half, b.q3)],
+                    c.mix(0.35).filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - half, b.q1), (x + half, b.q3)],
+                    c.stroke_width(2),
+                )))?;
+                let cap = half / 2.0;
+                let lines = [
+                    vec![(x - half, b.median), (x + half, b.median)],
+                    vec![(x, b.q3), (x, b.high)],
+                    vec![(x, b.q1), (x, b.low)],
+                    vec![(x - cap, b.high), (x + cap, b.high)],
+                    vec![(x - cap, b.low), (x + cap, b.low)],
+                ];
+                chart.draw_series(lines.into_iter().enumerate().map(|(k, l)| {
+                    let l: Vec<(f64, f64)> =
+                        l.into_iter().map(|(x, y)| (x, y.clamp(0.0, 1.0))).collect();
+                    PathElement::new(l, c.stroke_width(if k == 0 { 4 } else { 2 }))
+                }))?;
+            }
         }
+        let legend: Vec<(String, RGBColor)> = present
+            .iter()
+            .map(|&k| {
+                (
+                    format!("{} ({} runs)", OUTCOME_NAMES[k], self.runs[k]),
+                    OUTCOME_COLOURS[k],
+                )
+            })
+            .collect();
+        side_legend(root, &legend)?;
         root.draw(&Text::new(
             format!(
                 "{} successful runs; box: quartiles, line: median, whiskers: 1.5 IQR",
-                self.runs
+                self.runs.iter().sum::<u64>()
             ),
             (30, 770),
             note_style(),
         ))?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quartiles_of_one_to_nine() {
-        let b = Boxed::of((1..=9).map(f64::from).collect()).unwrap();
-        assert_eq!((b.q1, b.median, b.q3), (3.0, 5.0, 7.0));
-        assert_eq!((b.low, b.high), (1.0, 9.0));
-        let b = Boxed::of(vec![1.0, 2.0, 3.0, 4.0, 100.0]).unwrap();
-        assert_eq!(b.high, 4.0, "the outlier lies beyond the whisker");
-        assert_eq!(Boxed::of(Vec::new()), None);
     }
 }

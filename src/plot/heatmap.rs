@@ -1,19 +1,33 @@
-//! A heatmap of a summary metric over two swept parameters, with a colour bar.
+//! A heatmap of a summary metric over the levels of two swept parameters of
+//! a grid or zip design, with a colour bar. Sampled designs get none: their
+//! points lie on no levels.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::rate::short;
+use crate::model::Scenario;
+
+use super::parameters::Swept;
+use super::scale::short;
 use super::style::{
     Drawn, Figure, INK, centred, label_style, slug, tick_style, title_style, viridis,
 };
+
+/// Level labels shown on an axis at most (every k-th beyond this).
+const MAX_TICKS: usize = 15;
 
 #[derive(Debug, Clone)]
 pub struct HeatmapFigure {
     pub scenario: String,
     pub metric: String,
+    /// Column names of the parameters (they name the file).
     pub x_name: String,
     pub y_name: String,
+    /// Readable labels (title) and axis titles with units.
+    pub x_label: String,
+    pub y_label: String,
+    pub x_title: String,
+    pub y_title: String,
     pub x_levels: Vec<String>,
     pub y_levels: Vec<String>,
     /// `cells[y][x]`, `None` where no run succeeded.
@@ -54,7 +68,7 @@ impl Figure for HeatmapFigure {
         let (nx, ny) = (self.x_levels.len(), self.y_levels.len());
         let title = format!(
             "{}: {} by {} and {}",
-            self.scenario, self.metric, self.x_name, self.y_name
+            self.scenario, self.metric, self.x_label, self.y_label
         );
         let mut chart = ChartBuilder::on(&main)
             .caption(title, title_style())
@@ -63,10 +77,17 @@ impl Figure for HeatmapFigure {
             .y_label_area_size(110)
             .build_cartesian_2d(-0.5f64..nx as f64 - 0.5, -0.5f64..ny as f64 - 0.5)?;
         let (xl, yl) = (self.x_levels.clone(), self.y_levels.clone());
+        // Every k-th level is labelled, so labels never run into each other.
         let at = |levels: &[String], v: f64| {
             let i = v.round();
+            let every = levels.len().div_ceil(MAX_TICKS).max(1);
             if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < levels.len() {
-                levels[i as usize].clone()
+                let i = i as usize;
+                if i.is_multiple_of(every) {
+                    levels[i].clone()
+                } else {
+                    String::new()
+                }
             } else {
                 String::new()
             }
@@ -74,8 +95,8 @@ impl Figure for HeatmapFigure {
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc(self.x_name.as_str())
-            .y_desc(self.y_name.as_str())
+            .x_desc(self.x_title.as_str())
+            .y_desc(self.y_title.as_str())
             .axis_desc_style(label_style())
             .label_style(tick_style())
             .axis_style(INK)
@@ -158,6 +179,58 @@ impl Figure for HeatmapFigure {
             )
         }))?;
         Ok(())
+    }
+}
+
+/// The heatmap of `metric` over the levels of two parameters: `cells[y][x]`
+/// holds the runs-weighted sum of the metric and the runs.
+pub(super) fn heatmap_figure(
+    scenario: &Scenario,
+    [x, y]: [&Swept; 2],
+    [x_levels, y_levels]: [&[String]; 2],
+    cells: Vec<Vec<(f64, f64)>>,
+    metric: &str,
+    averaged_over: Vec<String>,
+) -> HeatmapFigure {
+    let cells: Vec<Vec<Option<f64>>> = cells
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(sum, weight)| (weight > 0.0).then(|| sum / weight))
+                .collect()
+        })
+        .collect();
+    let share =
+        metric.contains("rate") || metric.starts_with("share_") || metric.starts_with("agreement");
+    let range = if share {
+        (0.0, 1.0)
+    } else {
+        cells
+            .iter()
+            .flatten()
+            .flatten()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            })
+    };
+    HeatmapFigure {
+        scenario: scenario.name.clone(),
+        metric: metric.to_string(),
+        x_name: x.name.clone(),
+        y_name: y.name.clone(),
+        x_label: x.label.clone(),
+        y_label: y.label.clone(),
+        x_title: x.axis_title(false),
+        y_title: y.axis_title(false),
+        x_levels: x_levels.to_vec(),
+        y_levels: y_levels.to_vec(),
+        cells,
+        range: if range.0.is_finite() {
+            range
+        } else {
+            (0.0, 1.0)
+        },
+        averaged_over,
     }
 }
 

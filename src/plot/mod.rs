@@ -2,15 +2,20 @@
 //! config), so they can be redrawn without rerunning anything.
 
 pub mod bars;
+pub mod by_outcome;
+pub mod composition;
 pub mod dance;
 pub mod discovery;
 pub mod distribution;
 pub mod heatmap;
 mod index;
+pub mod parameters;
 pub mod rate;
 mod runs;
+pub mod scale;
 pub mod sensitivity;
 pub mod space;
+pub mod stats;
 mod study;
 pub mod style;
 pub mod table;
@@ -20,12 +25,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config;
+use crate::data::schema::{column, file};
 use crate::data::{Progress, Verified};
 use crate::error::Error;
 
 pub use style::Format;
 use style::{Figure, Stamped, render};
-use table::Table;
+use table::Rows;
 
 /// Options of `detente plot`.
 #[derive(Debug, Clone)]
@@ -80,19 +86,9 @@ pub fn default_plot_dir(dir: &Path) -> PathBuf {
 pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport, Error> {
     let study = Verified::open(&options.dir, options.allow_incomplete)?;
     let dir = &study;
-    let manifest_path = options.dir.join("manifest.json");
-    let manifest: serde_json::Value = serde_json::from_str(
-        &fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?,
-    )
-    .map_err(|e| {
-        Error::Usage(format!(
-            "{}: not a detente manifest ({e})",
-            manifest_path.display()
-        ))
-    })?;
-    let config_path = options.dir.join("config.toml");
-    let text = study.read_text("config.toml")?;
-    let (_, scenario) = config::parse(&text, &config_path.display().to_string())?;
+    let config_path = options.dir.join(file::CONFIG);
+    let text = study.read_text(file::CONFIG)?;
+    let (raw, scenario) = config::parse(&text, &config_path.display().to_string())?;
     let command = study.command.as_str();
     // Check the metric before anything is written.
     match (command, options.metric.as_deref()) {
@@ -104,8 +100,8 @@ pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport,
         ("run", None) => {}
         (_, metric) => {
             metric_column(
-                &Table::read(dir, "summary.csv")?,
-                metric.unwrap_or("agreement_rate"),
+                Rows::open(dir, file::SUMMARY)?.header(),
+                metric.unwrap_or(column::AGREEMENT_RATE),
             )?;
         }
     }
@@ -147,22 +143,16 @@ pub fn plot(options: &PlotOptions, interrupt: &AtomicBool) -> Result<PlotReport,
     if command == "run" {
         run_figures(dir, &scenario, &mut draw)?;
     } else {
-        study_figures(
-            dir,
-            &scenario,
-            &manifest,
-            options.metric.as_deref(),
-            &mut draw,
-        )?;
+        study_figures(dir, &scenario, &raw, options.metric.as_deref(), &mut draw)?;
     }
     utility_figure(dir, &scenario, &mut draw)?;
-    if dir.has("sensitivity.csv") {
+    if dir.has(file::SENSITIVITY) {
         for figure in sensitivity_figures(dir, &scenario)? {
             draw(&figure)?;
         }
     }
     draw(&space_figure(dir, &scenario)?)?;
-    if dir.has("rounds.csv")
+    if dir.has(file::ROUNDS)
         && let Some(figure) = dance_figure(dir, &scenario)?
     {
         draw(&figure)?;

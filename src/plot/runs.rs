@@ -1,38 +1,80 @@
-//! The figures of the runs themselves: outcome composition and issue values
-//! of a `detente run`, and the utilities every agent got.
+//! The figures of the runs themselves: the outcome mix and the issue values
+//! of a `detente run`, and the utilities every agent got, split by outcome.
+//! runs.csv streams past once per figure family; only counts and
+//! histograms are kept.
 
 use crate::data::Verified;
+use crate::data::schema::{column, file};
+use crate::data::summary::wilson;
 use crate::error::Error;
-use crate::model::{IssueKind, Scenario};
-use crate::sweep::summary::wilson;
+use crate::model::{IssueKind, Outcome, Scenario};
 
 use super::Draw;
 use super::bars::BarsFigure;
-use super::distribution::{Boxed, UtilityFigure};
-use super::style::{OUTCOME_COLOURS, PALETTE};
-use super::table::{field, read_columns};
+use super::by_outcome::IssueFigure;
+use super::distribution::UtilityFigure;
+use super::stats::Histogram;
+use super::style::OUTCOME_COLOURS;
+use super::table::Rows;
+
+/// Issues with more values than this get no distribution figure.
+const MAX_ISSUE_VALUES: usize = 30;
+
+/// The outcome of a successful run, by its position in [`Outcome::ALL`].
+fn outcome_of(record: &csv::StringRecord, status: usize, outcome: usize) -> Option<usize> {
+    if record.get(status) != Some("ok") {
+        return None;
+    }
+    let name = record.get(outcome)?;
+    Outcome::ALL.iter().position(|o| o.name() == name)
+}
 
 pub(super) fn run_figures(
     dir: &Verified,
     scenario: &Scenario,
     draw: &mut Draw<'_>,
 ) -> Result<(), Error> {
-    let mut names = vec!["outcome".to_string()];
-    names.extend(scenario.issues.iter().map(|i| i.name.clone()));
-    let columns = read_columns(dir, "runs.csv", &names, |r, h| {
-        field(r, h, "status") == "ok"
-    })?;
-    let n = columns[0].len() as u64;
-    let outcomes = ["agreement", "unilateral", "status_quo"];
-    let bars = outcomes
+    let mut rows = Rows::open(dir, file::RUNS)?;
+    let [status, outcome] = [column::STATUS, column::OUTCOME].map(|c| rows.column(c));
+    let (Some(status), Some(outcome)) = (status, outcome) else {
+        return Ok(());
+    };
+    // Issues drawn: few enough values to read, and not a share of a pie.
+    let issues: Vec<(usize, usize)> = scenario
+        .issues
         .iter()
-        .map(|o| {
-            let k = columns[0].iter().filter(|v| v == o).count() as u64;
-            let interval = wilson(k, n);
+        .enumerate()
+        .filter(|(_, issue)| {
+            (2..=MAX_ISSUE_VALUES).contains(&issue.value_count())
+                && !matches!(issue.kind, IssueKind::Share { .. })
+        })
+        .filter_map(|(k, issue)| Some((k, rows.column(&issue.name)?)))
+        .collect();
+    let mut outcomes = [0u64; 3];
+    let mut counts: Vec<[Vec<u64>; 3]> = issues
+        .iter()
+        .map(|&(k, _)| std::array::from_fn(|_| vec![0; scenario.issues[k].value_count()]))
+        .collect();
+    while let Some(record) = rows.next_record()? {
+        let Some(o) = outcome_of(record, status, outcome) else {
+            continue;
+        };
+        outcomes[o] += 1;
+        for (&(k, c), counts) in issues.iter().zip(&mut counts) {
+            if let Some(v) = record.get(c).and_then(|v| scenario.issues[k].index_of(v)) {
+                counts[o][v] += 1;
+            }
+        }
+    }
+    let n: u64 = outcomes.iter().sum();
+    let bars = Outcome::ALL
+        .iter()
+        .zip(outcomes)
+        .map(|(o, k)| {
             (
-                o.replace('_', " "),
+                o.name().replace('_', " "),
                 if n == 0 { 0.0 } else { k as f64 / n as f64 },
-                interval,
+                wilson(k, n),
             )
         })
         .collect();
@@ -47,43 +89,17 @@ pub(super) fn run_figures(
         colours: OUTCOME_COLOURS.to_vec(),
         note: Some(format!("{n} successful runs")),
     })?;
-    for (k, issue) in scenario.issues.iter().enumerate() {
-        if issue.value_count() < 2 || issue.value_count() > 30 {
-            continue;
-        }
-        if matches!(issue.kind, IssueKind::Share { .. }) {
-            continue;
-        }
-        let values = &columns[k + 1];
-        let bars = issue
-            .labels()
-            .into_iter()
-            .map(|label| {
-                let count = values.iter().filter(|v| **v == label).count();
-                (
-                    label,
-                    if n == 0 { 0.0 } else { count as f64 / n as f64 },
-                    None,
-                )
-            })
-            .collect();
-        let unit = match issue.kind {
-            IssueKind::Integer { .. } => "value",
-            _ => "level",
-        };
-        draw(&BarsFigure {
+    for (&(k, _), counts) in issues.iter().zip(counts) {
+        let issue = &scenario.issues[k];
+        draw(&IssueFigure {
             scenario: scenario.name.clone(),
-            stem: format!("{}_distribution", issue.name),
-            title: format!("final {} (share of runs)", issue.name),
-            caption: format!(
-                "How often each {unit} of {} was the final one (agreed or imposed).",
-                issue.name
-            ),
-            x_desc: format!("{} ({unit} in the final package)", issue.name),
-            y_desc: "share of runs".into(),
-            bars,
-            colours: vec![PALETTE[0]],
-            note: Some(format!("{n} successful runs")),
+            issue: issue.name.clone(),
+            unit: match issue.kind {
+                IssueKind::Integer { .. } => "value",
+                _ => "level",
+            },
+            labels: issue.labels(),
+            counts,
         })?;
     }
     Ok(())
@@ -103,21 +119,34 @@ pub(super) fn utility_figure(
     scenario: &Scenario,
     draw: &mut Draw<'_>,
 ) -> Result<(), Error> {
-    let names: Vec<String> = scenario
+    let mut rows = Rows::open(dir, file::RUNS)?;
+    let [status, outcome] = [column::STATUS, column::OUTCOME].map(|c| rows.column(c));
+    let (Some(status), Some(outcome)) = (status, outcome) else {
+        return Ok(());
+    };
+    let utilities: Vec<Option<usize>> = scenario
         .agents
         .iter()
-        .map(|a| format!("utility_{}", a.name))
+        .map(|a| rows.column(&column::utility(&a.name)))
         .collect();
-    let columns = read_columns(dir, "runs.csv", &names, |r, h| {
-        field(r, h, "status") == "ok"
-    })?;
-    let runs = columns.first().map_or(0, Vec::len);
+    let mut histograms: Vec<[Histogram; 3]> = vec![Default::default(); utilities.len()];
+    let mut runs = [0u64; 3];
+    while let Some(record) = rows.next_record()? {
+        let Some(o) = outcome_of(record, status, outcome) else {
+            continue;
+        };
+        runs[o] += 1;
+        for (c, histograms) in utilities.iter().zip(&mut histograms) {
+            if let Some(u) = c.and_then(|c| record.get(c)?.parse::<f64>().ok()) {
+                histograms[o].add(u);
+            }
+        }
+    }
     let agents = agent_labels(scenario)
         .into_iter()
-        .zip(columns)
-        .filter_map(|(label, values)| {
-            Boxed::of(values.iter().filter_map(|v| v.parse().ok()).collect()).map(|b| (label, b))
-        })
+        .zip(histograms)
+        .map(|(label, h)| (label, h.each_ref().map(Histogram::boxed)))
+        .filter(|(_, boxes)| boxes.iter().any(Option::is_some))
         .collect::<Vec<_>>();
     if agents.is_empty() {
         return Ok(());

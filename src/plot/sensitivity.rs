@@ -8,7 +8,7 @@ use crate::data::Verified;
 use crate::error::Error;
 use crate::model::Scenario;
 
-use super::rate::short;
+use super::scale::short;
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, category_label, label_style, note_style, slug, tick_style,
     title_style,
@@ -81,16 +81,25 @@ impl Figure for SensitivityFigure {
             .filter(|v| v.is_finite())
             .fold(0.0f64, f64::min);
         let morris = self.method == "morris";
-        let body = root.titled(&title, title_style())?;
+        let body = root.margin(12, 0, 0, 0).titled(&title, title_style())?;
         let (left, right) = if morris {
             body.split_horizontally(640)
         } else {
             body.split_horizontally(1200)
         };
+        // Factor names run downwards where they would not fit side by side
+        // (about 11 pixels a character).
+        let slot = (left.dim_in_pixel().0 as usize).saturating_sub(150) / n.max(1);
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let rotate = longest * 11 + 10 > slot;
         let mut chart = ChartBuilder::on(&left)
             .margin(24)
             .margin_bottom(50)
-            .x_label_area_size(if n > 5 { 175 } else { 80 })
+            .x_label_area_size(if rotate {
+                (longest as u32 * 11 + 30).min(260)
+            } else {
+                80
+            })
             .y_label_area_size(100)
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, bottom..top)?;
         chart
@@ -111,12 +120,12 @@ impl Figure for SensitivityFigure {
             .draw()?;
         for i in 0..n {
             let (px, py) = chart.backend_coord(&(i as f64, bottom));
-            let style = if n > 5 {
+            let style = if rotate {
                 tick_style().transform(FontTransform::Rotate90)
             } else {
                 super::style::centred(tick_style())
             };
-            let at = if n > 5 {
+            let at = if rotate {
                 (px + 10, py + 10)
             } else {
                 (px, py + 20)
@@ -141,7 +150,7 @@ impl Figure for SensitivityFigure {
                     Rectangle::new(
                         [
                             (x - width / 2.0, 0.0),
-                            (x + width / 2.0, value(f).0.max(bottom)),
+                            (x + width / 2.0, value(f).0.clamp(bottom, top)),
                         ],
                         c.filled(),
                     )
@@ -152,6 +161,7 @@ impl Figure for SensitivityFigure {
                 let (_, low, high) = value(f);
                 (low.is_finite() && high.is_finite()).then(|| {
                     let x = i as f64 + offset;
+                    let (low, high) = (low.clamp(bottom, top), high.clamp(bottom, top));
                     PathElement::new(vec![(x, low), (x, high)], INK.stroke_width(2))
                 })
             }))?;

@@ -2,19 +2,22 @@
 //! the Pareto frontier, the disagreement point, the Nash,
 //! Kalai–Smorodinsky and equilibrium points, and the simulated deals.
 
+use std::collections::BTreeMap;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::data::Verified;
+use crate::data::schema::{column, file};
 use crate::error::Error;
-use crate::model::{Model, Scenario, Subspace};
+use crate::model::{Model, Outcome, Scenario, Subspace};
 use crate::theory::Side;
 use crate::theory::analysis::{Solution, analyze};
 
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,
 };
-use super::table::{field, read_columns};
+use super::table::Rows;
 
 #[derive(Debug, Clone)]
 pub struct SpaceFigure {
@@ -28,9 +31,20 @@ pub struct SpaceFigure {
     pub nash: Option<(f64, f64)>,
     pub kalai_smorodinsky: Option<(f64, f64)>,
     pub equilibrium: Option<(f64, f64)>,
-    /// Utilities of simulated agreements (each in its own run's environment).
-    pub deals: Vec<(f64, f64)>,
+    /// Simulated agreements, their packages valued at the plotted environment.
+    pub deals: Vec<Deal>,
     pub note: String,
+}
+
+/// Simulated agreements at one point of the plane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Deal {
+    /// Mean (proposer, opponent) utility of the packages agreed there.
+    pub at: (f64, f64),
+    pub runs: u64,
+    /// Whether the hosts accept these packages at the plotted environment
+    /// (only such packages make up the frontier).
+    pub accepted: bool,
 }
 
 impl SpaceFigure {
@@ -41,7 +55,7 @@ impl SpaceFigure {
             .packages
             .iter()
             .map(|p| pick((p.0, p.1)))
-            .chain(self.deals.iter().map(|&p| pick(p)))
+            .chain(self.deals.iter().map(|d| pick(d.at)))
             .chain(std::iter::once(pick(self.disagreement)));
         let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(v), b.max(v))
@@ -58,7 +72,7 @@ impl Figure for SpaceFigure {
 
     fn caption(&self) -> String {
         format!(
-            "Every package in the {}–{} utility plane at the expected environment, the Pareto frontier, the disagreement point, the Nash, Kalai–Smorodinsky and equilibrium solutions, and the simulated deals.",
+            "Every package in the {}–{} utility plane at the expected environment, the Pareto frontier, the disagreement point, the Nash, Kalai–Smorodinsky and equilibrium solutions, and the packages of the simulated deals valued at that same environment.",
             self.proposer, self.opponent
         )
     }
@@ -70,7 +84,7 @@ impl Figure for SpaceFigure {
         let mut chart = ChartBuilder::on(root)
             .caption(format!("{}: outcome space", self.scenario), title_style())
             .margin(24)
-            .margin_bottom(40)
+            .margin_bottom(56)
             .x_label_area_size(80)
             .y_label_area_size(100)
             .build_cartesian_2d(self.bounds(0), self.bounds(1))?;
@@ -110,15 +124,30 @@ impl Figure for SpaceFigure {
             )?
             .label("package")
             .legend(move |(x, y)| Circle::new((x + 10, y), 4, grey.filled()));
+        // Deals: area in proportion to the runs that agreed there.
         let deal_colour = PALETTE[2];
+        let most = self.deals.iter().map(|d| d.runs).max().unwrap_or(1).max(1);
+        let radius = |d: &Deal| (4.0 + 14.0 * (d.runs as f64 / most as f64).sqrt()).round() as i32;
         chart
             .draw_series(
                 self.deals
                     .iter()
-                    .map(|&p| Circle::new(p, 3, deal_colour.mix(0.35).filled())),
+                    .filter(|d| d.accepted)
+                    .map(|d| Circle::new(d.at, radius(d), deal_colour.mix(0.55).filled())),
             )?
-            .label("simulated deal")
-            .legend(move |(x, y)| Circle::new((x + 10, y), 5, deal_colour.filled()));
+            .label("simulated deal (area: runs)")
+            .legend(move |(x, y)| Circle::new((x + 10, y), 6, deal_colour.filled()));
+        if self.deals.iter().any(|d| !d.accepted) {
+            chart
+                .draw_series(
+                    self.deals
+                        .iter()
+                        .filter(|d| !d.accepted)
+                        .map(|d| Circle::new(d.at, radius(d), deal_colour.stroke_width(2))),
+                )?
+                .label("deal a host would veto here")
+                .legend(move |(x, y)| Circle::new((x + 10, y), 6, deal_colour.stroke_width(2)));
+        }
         chart
             .draw_series(LineSeries::new(self.frontier.clone(), INK.stroke_width(2)))?
             .label("Pareto frontier")
@@ -162,15 +191,21 @@ impl Figure for SpaceFigure {
             .border_style(INK)
             .label_font(tick_style())
             .draw()?;
-        root.draw(&Text::new(self.note.clone(), (30, 772), note_style()))?;
+        for (k, line) in self.note.lines().enumerate() {
+            root.draw(&Text::new(
+                line.to_string(),
+                (30, 752 + 22 * k as i32),
+                note_style(),
+            ))?;
+        }
         Ok(())
     }
 }
 
 /// Packages drawn in the outcome space at most (every k-th beyond this).
 const MAX_PACKAGES_DRAWN: usize = 20_000;
-/// Simulated deals drawn at most.
-const MAX_DEALS_DRAWN: usize = 4_000;
+/// Deals closer than 1/DEAL_CELLS in both utilities are drawn as one.
+const DEAL_CELLS: f64 = 400.0;
 
 pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceFigure, Error> {
     let model = Model::new(scenario.clone());
@@ -195,20 +230,8 @@ pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceF
         })
         .collect();
     let pair = |s: &Solution| (s.utilities[&proposer.name], s.utilities[&opponent.name]);
-    let names = [
-        format!("utility_{}", proposer.name),
-        format!("utility_{}", opponent.name),
-    ];
-    let deals = read_columns(dir, "runs.csv", &names, |r, h| {
-        field(r, h, "outcome") == "agreement"
-    })?;
-    let every = deals[0].len().div_ceil(MAX_DEALS_DRAWN).max(1);
-    let deals = deals[0]
-        .iter()
-        .zip(&deals[1])
-        .step_by(every)
-        .filter_map(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
-        .collect::<Vec<_>>();
+    let deals = deals_at(dir, &model, [p, o], threat, leverage)?;
+    let agreed: u64 = deals.iter().map(|d| d.runs).sum();
     Ok(SpaceFigure {
         scenario: scenario.name.clone(),
         proposer: proposer.name.clone(),
@@ -220,10 +243,78 @@ pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceF
         kalai_smorodinsky: analysis.kalai_smorodinsky.over_floors.as_ref().map(pair),
         equilibrium: analysis.equilibrium.deal.as_ref().map(pair),
         note: format!(
-            "Packages and solutions at the expected environment (threat {threat:.2}, oil ${:.0}); {} simulated deals, each at its own run's environment.",
+            "Packages, solutions and deals at the expected environment (threat {threat:.2}, oil ${:.0}){}.\nEach of the {agreed} simulated deals is drawn at its package's utilities there, not at its own run's environment.",
             draw.price_at(1),
-            deals.len()
+            if dir.command == "run" {
+                ""
+            } else {
+                ", with the base config's preferences"
+            }
         ),
         deals,
     })
+}
+
+/// The agreements of runs.csv, streamed: each agreed package valued by the
+/// proposer and opponent `agents` at one environment, pooled where they
+/// coincide (at most one point per 1/400 of each utility, so memory does not
+/// grow with the runs).
+fn deals_at(
+    dir: &Verified,
+    model: &Model,
+    agents: [usize; 2],
+    threat: f64,
+    leverage: f64,
+) -> Result<Vec<Deal>, Error> {
+    let scenario = model.scenario();
+    let mut rows = Rows::open(dir, file::RUNS)?;
+    let [status, outcome] = rows
+        .columns(&[column::STATUS, column::OUTCOME])?
+        .try_into()
+        .expect("two columns asked for");
+    let names: Vec<&str> = scenario.issues.iter().map(|i| i.name.as_str()).collect();
+    let issues = rows.columns(&names)?;
+    let mut cells: BTreeMap<(i64, i64, bool), (f64, f64, u64)> = BTreeMap::new();
+    let mut package = vec![0u32; issues.len()];
+    while let Some(record) = rows.next_record()? {
+        if record.get(status) != Some("ok")
+            || record.get(outcome) != Some(Outcome::Agreement.name())
+        {
+            continue;
+        }
+        let parsed =
+            issues
+                .iter()
+                .zip(&scenario.issues)
+                .zip(&mut package)
+                .all(
+                    |((&c, issue), slot)| match record.get(c).and_then(|v| issue.index_of(v)) {
+                        Some(v) => {
+                            *slot = v as u32;
+                            true
+                        }
+                        None => false,
+                    },
+                );
+        if !parsed {
+            continue;
+        }
+        let [x, y] = agents.map(|a| scenario.agents[a].utility_of(&package, threat, leverage));
+        let accepted = model.hosts_accept(&package, threat, leverage);
+        let key = (
+            (x * DEAL_CELLS).round() as i64,
+            (y * DEAL_CELLS).round() as i64,
+            accepted,
+        );
+        let cell = cells.entry(key).or_insert((0.0, 0.0, 0));
+        *cell = (cell.0 + x, cell.1 + y, cell.2 + 1);
+    }
+    Ok(cells
+        .into_iter()
+        .map(|((_, _, accepted), (x, y, n))| Deal {
+            at: (x / n as f64, y / n as f64),
+            runs: n,
+            accepted,
+        })
+        .collect())
 }

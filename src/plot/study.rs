@@ -1,364 +1,464 @@
-//! The figures of a sweep study: rates against each parameter, the
-//! heatmap of two, and outcome shares per design point, from design.csv and
-//! summary.csv.
+//! The figures of a sweep study: agreement rate against each parameter, the
+//! heatmap of two, and the outcome mix of the design points. summary.csv is
+//! read twice as a stream (once for each parameter's levels, once for the
+//! aggregates), so memory depends on the figures, not on the study's size.
 
+use std::collections::BTreeMap;
+
+use crate::config::raw::RawConfig;
 use crate::data::Verified;
+use crate::data::schema::{column, file};
 use crate::error::Error;
 use crate::model::Scenario;
-use crate::sweep::summary::wilson;
 
 use super::Draw;
-use super::bars::{BarsFigure, CompositionFigure};
-use super::heatmap::HeatmapFigure;
-use super::rate::{RateFigure, Series};
+use super::bars::BarsFigure;
+use super::composition::{Composition, CompositionFigure};
+use super::heatmap::{HeatmapFigure, heatmap_figure};
+use super::parameters::{Layout, Swept};
+use super::rate::{RateFigure, Scatter, Series};
+use super::scale::Axis;
+use super::stats::{Pooled, Sample};
 use super::style::PALETTE;
-use super::table::Table;
+use super::table::Rows;
 
-/// A swept parameter as the datasets show it.
-struct Parameter {
-    name: String,
-    path: String,
+/// Distinct values of a parameter kept at most; beyond this it is binned.
+const MAX_LEVELS: usize = 200;
+/// Design points drawn at most as dots (a seeded sample beyond this).
+const MAX_DOTS: usize = 2_000;
+/// Bins of a sampled parameter, at most.
+const MAX_BINS: usize = 12;
+/// Design points drawn one bar each, at most (more are ranked).
+const MAX_BARS: u64 = 60;
+
+/// What the values of a swept parameter are, from a first pass.
+#[derive(Debug, Clone)]
+struct Survey {
     numeric: bool,
-    /// Distinct values in order (numerically for numbers).
-    levels: Vec<String>,
-    log_scale: bool,
+    /// Distinct values in order (numerically for numbers); `None` when more
+    /// than [`MAX_LEVELS`].
+    levels: Option<Vec<String>>,
+    low: f64,
+    high: f64,
+}
+
+/// How one parameter is shown.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// Bars per value of a parameter that is not a number.
+    Categories(Vec<String>),
+    /// A line through numeric levels.
+    Levels(Vec<String>),
+    /// Dots and binned means over an axis.
+    Bins { axis: Axis, bins: usize },
+    /// Fewer than two values: nothing to show.
+    Constant,
+}
+
+/// A parameter: how it is shown, and its aggregates.
+struct Plotted {
+    swept: Swept,
+    shape: Shape,
+    /// Level index of each value (levels and categories).
+    index: BTreeMap<String, usize>,
+    /// Another parameter the lines are split by, and its level count.
+    split: Option<usize>,
+    /// Pooled rates by `[group][level or bin]`.
+    pooled: Vec<Vec<Pooled>>,
+    /// Runs-weighted sum of axis coordinates per bin (where the bin's mean is drawn).
+    coordinates: Vec<f64>,
+}
+
+impl Plotted {
+    fn slot(&self, value: &str) -> Option<usize> {
+        match &self.shape {
+            Shape::Bins { axis, bins } => {
+                let v: f64 = value.parse().ok()?;
+                let (low, high) = (axis.at(axis.low), axis.at(axis.high));
+                let u = (axis.at(v) - low) / (high - low);
+                u.is_finite()
+                    .then(|| ((u * *bins as f64).max(0.0) as usize).min(bins - 1))
+            }
+            _ => self.index.get(value).copied(),
+        }
+    }
 }
 
 pub(super) fn study_figures(
     dir: &Verified,
     scenario: &Scenario,
-    manifest: &serde_json::Value,
+    raw: &RawConfig,
     metric: Option<&str>,
     draw: &mut Draw<'_>,
 ) -> Result<(), Error> {
-    let design = Table::read(dir, "design.csv")?;
-    let summary = Table::read(dir, "summary.csv")?;
-    let kind = manifest["design"]["kind"].as_str().unwrap_or("grid");
-    let paths: Vec<(String, String)> = manifest["design"]["parameters"]
-        .as_array()
-        .map(|ps| {
-            ps.iter()
-                .map(|p| {
-                    (
-                        p["name"].as_str().unwrap_or_default().to_string(),
-                        p["path"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let parameters: Vec<Parameter> = design.header[1..]
-        .iter()
-        .map(|name| {
-            let values = summary.texts(name);
-            let numeric = values.iter().all(|v| v.parse::<f64>().is_ok());
-            let mut levels: Vec<String> = Vec::new();
-            for v in values {
-                if !levels.iter().any(|l| l == v) {
-                    levels.push(v.to_string());
-                }
-            }
-            if numeric {
-                levels.sort_by(|a, b| {
-                    a.parse::<f64>()
-                        .unwrap_or(0.0)
-                        .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
-                });
-            }
-            let log_scale = numeric && geometric(&levels);
-            let path = paths
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or(name.clone(), |(_, p)| p.clone());
-            Parameter {
-                name: name.clone(),
-                path,
-                numeric,
-                levels,
-                log_scale,
-            }
-        })
+    let manifest = dir.manifest.study().ok_or_else(|| {
+        Error::Usage(format!(
+            "{}: the manifest is a run's, not a study's",
+            dir.dir.display()
+        ))
+    })?;
+    let design = &manifest.design;
+    let layout = Layout::of(&design.kind);
+    let swept = Swept::of_study(raw, &design.parameters);
+    let surveys = survey(dir, &swept)?;
+    let mut plotted: Vec<Plotted> = swept
+        .into_iter()
+        .zip(&surveys)
+        .map(|(swept, survey)| plan(swept, survey, layout, design.points))
         .collect();
-    let rows = PointRows::new(&summary);
-    let scattered = matches!(kind, "random" | "lhs");
-
-    for (i, p) in parameters.iter().enumerate() {
-        if p.levels.len() < 2 {
+    // Split the lines by another parameter with few levels, preferring a
+    // categorical one; pool everything else.
+    if layout == Layout::Levels {
+        for i in 0..plotted.len() {
+            if !matches!(plotted[i].shape, Shape::Levels(_)) {
+                continue;
+            }
+            let split = (0..plotted.len())
+                .filter(|&j| j != i && (2..=6).contains(&plotted[j].index.len()))
+                .min_by_key(|&j| (surveys[j].numeric, plotted[j].index.len()));
+            let groups = split.map_or(1, |j| plotted[j].index.len());
+            plotted[i].split = split;
+            plotted[i].pooled = vec![vec![Pooled::default(); plotted[i].index.len()]; groups];
+        }
+    }
+    let metric = metric.unwrap_or(column::AGREEMENT_RATE);
+    let mut rows = Rows::open(dir, file::SUMMARY)?;
+    let heatmap = (layout == Layout::Levels
+        && plotted.len() >= 2
+        && plotted[..2].iter().all(|p| !p.index.is_empty()))
+    .then(|| vec![vec![(0.0, 0.0); plotted[0].index.len()]; plotted[1].index.len()]);
+    let mut heatmap = heatmap;
+    let mut composition = if layout == Layout::Levels && design.points <= MAX_BARS {
+        Composition::per_point()
+    } else {
+        Composition::ranked()
+    };
+    let mut dots = Sample::new(MAX_DOTS, manifest.seed);
+    let names: Vec<&str> = plotted.iter().map(|p| p.swept.name.as_str()).collect();
+    let parameter_columns = rows.columns(&names)?;
+    let [runs, failed, rate, unilateral, status_quo] = rows
+        .columns(&[
+            column::RUNS,
+            column::FAILED_RUNS,
+            column::AGREEMENT_RATE,
+            column::SHARE_UNILATERAL,
+            column::SHARE_STATUS_QUO,
+        ])?
+        .try_into()
+        .expect("five columns asked for");
+    let metric_index = metric_column(rows.header(), metric)?;
+    while let Some(record) = rows.next_record()? {
+        let number = |c: usize| record.get(c).and_then(|v| v.parse::<f64>().ok());
+        let ok = (number(runs).unwrap_or(0.0) - number(failed).unwrap_or(0.0)).max(0.0);
+        if ok <= 0.0 {
             continue;
         }
-        if p.numeric {
-            draw(&rate_figure(scenario, &parameters, i, &rows, scattered))?;
-        } else {
-            draw(&category_figure(scenario, p, i, &rows))?;
+        let share = number(rate).unwrap_or(0.0);
+        let agreements = (ok * share).round();
+        let values: Vec<&str> = parameter_columns
+            .iter()
+            .map(|&c| record.get(c).unwrap_or(""))
+            .collect();
+        let slots: Vec<Option<usize>> = plotted
+            .iter()
+            .zip(&values)
+            .map(|(p, v)| p.slot(v))
+            .collect();
+        for (i, p) in plotted.iter_mut().enumerate() {
+            let Some(slot) = slots[i] else { continue };
+            let group = p.split.map_or(Some(0), |j| slots[j]);
+            let Some(group) = group else { continue };
+            p.pooled[group][slot].add(agreements as u64, ok as u64);
+            if let Shape::Bins { axis, .. } = &p.shape
+                && let Ok(v) = values[i].parse::<f64>()
+            {
+                p.coordinates[slot] += ok * axis.at(v);
+            }
+        }
+        if let Some(cells) = heatmap.as_mut()
+            && let (Some(x), Some(y)) = (slots[0], slots[1])
+            && let Some(m) = number(metric_index)
+        {
+            let cell = &mut cells[y][x];
+            *cell = (cell.0 + m * ok, cell.1 + ok);
+        }
+        let shares = [
+            share,
+            number(unilateral).unwrap_or(0.0),
+            number(status_quo).unwrap_or(0.0),
+        ];
+        composition.add(&values, shares);
+        if layout == Layout::Sampled {
+            let point: Vec<f64> = values
+                .iter()
+                .map(|v| v.parse().unwrap_or(f64::NAN))
+                .collect();
+            dots.add((point, agreements / ok));
         }
     }
-    let metric = metric.unwrap_or("agreement_rate");
-    let metric_column = metric_column(&summary, metric)?;
-    if parameters.len() >= 2 && !scattered {
-        draw(&heatmap_figure(
-            scenario,
-            &parameters,
-            &summary,
-            &rows,
-            metric,
-            metric_column,
-        ))?;
+
+    for (i, p) in plotted.iter().enumerate() {
+        match &p.shape {
+            Shape::Constant => {}
+            Shape::Categories(levels) => draw(&category_figure(scenario, p, levels))?,
+            Shape::Levels(levels) => {
+                let split = p.split.map(|j| &plotted[j]);
+                draw(&level_figure(scenario, p, levels, split))?;
+            }
+            Shape::Bins { axis, bins } => {
+                let scatter = Scatter {
+                    points: dots
+                        .items()
+                        .iter()
+                        .filter(|(v, _)| v[i].is_finite())
+                        .map(|(v, rate)| (v[i], *rate))
+                        .collect(),
+                    total: dots.seen(),
+                };
+                draw(&binned_figure(scenario, p, axis.clone(), *bins, scatter))?;
+            }
+        }
     }
-    let label_names = parameters
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(" / ");
-    let composition = CompositionFigure {
+    if let Some(cells) = heatmap {
+        let figure: HeatmapFigure = heatmap_figure(
+            scenario,
+            [&plotted[0].swept, &plotted[1].swept],
+            [&levels_of(&plotted[0]), &levels_of(&plotted[1])],
+            cells,
+            metric,
+            plotted[2..].iter().map(|p| p.swept.name.clone()).collect(),
+        );
+        draw(&figure)?;
+    }
+    let labels: Vec<String> = plotted.iter().map(|p| p.swept.label.clone()).collect();
+    draw(&CompositionFigure {
         scenario: scenario.name.clone(),
-        points: rows
-            .values
-            .iter()
-            .zip(&rows.shares)
-            .map(|(v, s)| (v.join(" / "), *s))
-            .collect(),
-        label_names: if label_names.is_empty() {
+        composition,
+        label_names: if labels.is_empty() {
             "none".into()
         } else {
-            label_names
+            labels.join(" / ")
         },
-    };
-    draw(&composition)
+    })
 }
 
 /// The summary.csv column of a metric: one of the outcome columns (from
 /// `runs` on), not `point_id` or a parameter.
-pub(super) fn metric_column(summary: &Table, metric: &str) -> Result<usize, Error> {
-    let first = summary.column("runs").unwrap_or(summary.header.len());
-    match summary.column(metric) {
+pub(super) fn metric_column(header: &[String], metric: &str) -> Result<usize, Error> {
+    let first = header
+        .iter()
+        .position(|h| h == column::RUNS)
+        .unwrap_or(header.len());
+    match header.iter().position(|h| h == metric) {
         Some(c) if c >= first => Ok(c),
         _ => Err(Error::Usage(format!(
             "--metric {metric}: not a metric column of summary.csv (columns: {})",
-            summary.header[first..].join(", ")
+            header[first..].join(", ")
         ))),
     }
 }
 
-/// Whether numeric levels look evenly spaced on a log scale rather than linearly.
-fn geometric(levels: &[String]) -> bool {
-    let xs: Vec<f64> = levels.iter().filter_map(|l| l.parse().ok()).collect();
-    if xs.len() < 3 || xs.iter().any(|&x| x <= 0.0) {
-        return false;
-    }
-    let ratios: Vec<f64> = xs.windows(2).map(|w| w[1] / w[0]).collect();
-    let gaps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
-    let spread = |v: &[f64]| {
-        let (lo, hi) = v
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x), b.max(x))
-            });
-        hi / lo
-    };
-    spread(&ratios) < 1.01 && spread(&gaps) > 1.5
-}
-
-/// The summary rows, parsed once.
-struct PointRows {
-    /// Per point: parameter values.
-    values: Vec<Vec<String>>,
-    /// Per point: successful runs and agreements among them.
-    ok: Vec<f64>,
-    agreements: Vec<f64>,
-    /// Per point: shares of agreement, unilateral, status quo.
-    shares: Vec<[f64; 3]>,
-}
-
-impl PointRows {
-    fn new(summary: &Table) -> PointRows {
-        let first = summary.column("runs").unwrap_or(summary.header.len());
-        let runs = summary.numbers("runs");
-        let failed = summary.numbers("failed_runs");
-        let rate = summary.numbers("agreement_rate");
-        let unilateral = summary.numbers("share_unilateral");
-        let status_quo = summary.numbers("share_status_quo");
-        let ok: Vec<f64> = runs
-            .iter()
-            .zip(&failed)
-            .map(|(r, f)| r.unwrap_or(0.0) - f.unwrap_or(0.0))
-            .collect();
-        PointRows {
-            values: summary.rows.iter().map(|r| r[1..first].to_vec()).collect(),
-            agreements: ok
-                .iter()
-                .zip(&rate)
-                .map(|(n, r)| (n * r.unwrap_or(0.0)).round())
-                .collect(),
-            shares: (0..ok.len())
-                .map(|i| [rate[i], unilateral[i], status_quo[i]].map(|x| x.unwrap_or(0.0)))
-                .collect(),
-            ok,
-        }
-    }
-
-    /// Pooled rate and Wilson interval of the points for which `select` holds.
-    fn pooled(&self, select: impl Fn(&[String]) -> bool) -> Option<(f64, f64, f64)> {
-        let (mut k, mut n) = (0.0, 0.0);
-        for (i, v) in self.values.iter().enumerate() {
-            if select(v) {
-                k += self.agreements[i];
-                n += self.ok[i];
+/// First pass over summary.csv: whether each parameter is numeric, its
+/// distinct values (up to [`MAX_LEVELS`]) and its extent.
+fn survey(dir: &Verified, swept: &[Swept]) -> Result<Vec<Survey>, Error> {
+    let mut rows = Rows::open(dir, file::SUMMARY)?;
+    let names: Vec<&str> = swept.iter().map(|s| s.name.as_str()).collect();
+    let columns = rows.columns(&names)?;
+    let mut surveys = vec![
+        Survey {
+            numeric: true,
+            levels: Some(Vec::new()),
+            low: f64::INFINITY,
+            high: f64::NEG_INFINITY,
+        };
+        swept.len()
+    ];
+    let mut seen: Vec<BTreeMap<String, ()>> = vec![BTreeMap::new(); swept.len()];
+    while let Some(record) = rows.next_record()? {
+        for ((survey, seen), &c) in surveys.iter_mut().zip(&mut seen).zip(&columns) {
+            let value = record.get(c).unwrap_or("");
+            match value.parse::<f64>() {
+                Ok(v) if v.is_finite() => {
+                    survey.low = survey.low.min(v);
+                    survey.high = survey.high.max(v);
+                }
+                _ => survey.numeric = false,
+            }
+            if let Some(levels) = &mut survey.levels
+                && seen.insert(value.to_string(), ()).is_none()
+            {
+                if levels.len() == MAX_LEVELS {
+                    survey.levels = None;
+                    seen.clear();
+                } else {
+                    levels.push(value.to_string());
+                }
             }
         }
-        let (low, high) = wilson(k as u64, n as u64)?;
-        Some((k / n, low, high))
+    }
+    for survey in &mut surveys {
+        if let (true, Some(levels)) = (survey.numeric, survey.levels.as_mut()) {
+            levels.sort_by(|a, b| {
+                let number = |s: &str| s.parse::<f64>().unwrap_or(0.0);
+                number(a).total_cmp(&number(b))
+            });
+        }
+    }
+    Ok(surveys)
+}
+
+/// How a parameter is shown: bars for categories, a line through the levels
+/// of a grid or zip design (or a list of values), dots and bins otherwise.
+fn plan(swept: Swept, survey: &Survey, layout: Layout, points: u64) -> Plotted {
+    let shape = match (&survey.levels, survey.numeric) {
+        (Some(levels), _) if levels.len() < 2 => Shape::Constant,
+        (Some(levels), false) => Shape::Categories(levels.clone()),
+        (None, false) => Shape::Constant,
+        (Some(levels), true) if layout == Layout::Levels || swept.range.is_none() => {
+            Shape::Levels(levels.clone())
+        }
+        (_, true) => {
+            let (mut low, mut high) = (survey.low, survey.high);
+            if let Some((from, to)) = swept.range {
+                (low, high) = (low.min(from.min(to)), high.max(from.max(to)));
+            }
+            let bins = usize::try_from(points / 5)
+                .unwrap_or(MAX_BINS)
+                .clamp(3, MAX_BINS);
+            Shape::Bins {
+                axis: Axis::new(swept.scale, low, high),
+                bins,
+            }
+        }
+    };
+    let index: BTreeMap<String, usize> = match &shape {
+        Shape::Categories(levels) | Shape::Levels(levels) => levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let slots = match &shape {
+        Shape::Bins { bins, .. } => *bins,
+        _ => index.len(),
+    };
+    Plotted {
+        swept,
+        shape,
+        index,
+        split: None,
+        pooled: vec![vec![Pooled::default(); slots]],
+        coordinates: vec![0.0; slots],
     }
 }
 
-fn rate_figure(
+fn levels_of(p: &Plotted) -> Vec<String> {
+    match &p.shape {
+        Shape::Categories(levels) | Shape::Levels(levels) => levels.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn level_figure(
     scenario: &Scenario,
-    parameters: &[Parameter],
-    index: usize,
-    rows: &PointRows,
-    scattered: bool,
+    p: &Plotted,
+    levels: &[String],
+    split: Option<&Plotted>,
 ) -> RateFigure {
-    let p = &parameters[index];
-    // Split the lines by another parameter with few levels, preferring a
-    // categorical one; pool everything else.
-    let others: Vec<usize> = (0..parameters.len()).filter(|&j| j != index).collect();
-    let split = others
+    let values: Vec<f64> = levels.iter().filter_map(|l| l.parse().ok()).collect();
+    let (low, high) = values
         .iter()
-        .copied()
-        .filter(|&j| (2..=6).contains(&parameters[j].levels.len()))
-        .min_by_key(|&j| (parameters[j].numeric, parameters[j].levels.len()));
-    let split = if scattered { None } else { split };
-    let groups: Vec<Option<String>> = match split {
-        Some(j) => parameters[j].levels.iter().cloned().map(Some).collect(),
-        None => vec![None],
-    };
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let x = Axis::new(p.swept.scale, low, high);
+    let groups = split.map_or(vec![None], |s| levels_of(s).into_iter().map(Some).collect());
     let series = groups
         .iter()
-        .map(|group| {
-            let label = match (group, split) {
-                (Some(level), Some(j)) => format!("{} = {level}", parameters[j].name),
+        .zip(&p.pooled)
+        .map(|(group, pooled)| Series {
+            label: match (group, split) {
+                (Some(level), Some(s)) => format!("{} = {level}", s.swept.label),
                 _ => "all runs".into(),
-            };
-            let points = p
-                .levels
+            },
+            points: values
                 .iter()
-                .filter_map(|level| {
-                    let pooled = rows.pooled(|v| {
-                        v[index] == *level
-                            && match (group, split) {
-                                (Some(g), Some(j)) => v[j] == *g,
-                                _ => true,
-                            }
-                    })?;
-                    Some((level.parse().ok()?, pooled.0, pooled.1, pooled.2))
+                .zip(pooled)
+                .filter_map(|(&v, pool)| {
+                    let (rate, low, high) = pool.rate()?;
+                    Some((v, rate, low, high))
                 })
-                .collect();
-            Series { label, points }
+                .collect(),
         })
         .collect();
     RateFigure {
         scenario: scenario.name.clone(),
-        parameter: p.name.clone(),
-        path: p.path.clone(),
+        parameter: p.swept.name.clone(),
+        label: p.swept.label.clone(),
+        path: p.swept.path.clone(),
+        axis_title: p.swept.axis_title(x.is_log()),
+        x,
         series,
-        split_by: split.map(|j| parameters[j].name.clone()),
-        scattered,
-        log_x: p.log_scale,
+        split_by: split.map(|s| s.swept.label.clone()),
+        scatter: None,
+        bins: 0,
     }
 }
 
-fn category_figure(
+fn binned_figure(
     scenario: &Scenario,
-    p: &Parameter,
-    index: usize,
-    rows: &PointRows,
-) -> BarsFigure {
-    let bars = p
-        .levels
+    p: &Plotted,
+    x: Axis,
+    bins: usize,
+    scatter: Scatter,
+) -> RateFigure {
+    let points = p.pooled[0]
         .iter()
-        .filter_map(|level| {
-            let (rate, low, high) = rows.pooled(|v| v[index] == *level)?;
+        .zip(&p.coordinates)
+        .filter_map(|(pool, &sum)| {
+            let (rate, low, high) = pool.rate()?;
+            Some((x.value(sum / pool.runs as f64), rate, low, high))
+        })
+        .collect();
+    RateFigure {
+        scenario: scenario.name.clone(),
+        parameter: p.swept.name.clone(),
+        label: p.swept.label.clone(),
+        path: p.swept.path.clone(),
+        axis_title: p.swept.axis_title(x.is_log()),
+        x,
+        series: vec![Series {
+            label: "binned rate, 95 % interval".into(),
+            points,
+        }],
+        split_by: None,
+        scatter: Some(scatter),
+        bins,
+    }
+}
+
+fn category_figure(scenario: &Scenario, p: &Plotted, levels: &[String]) -> BarsFigure {
+    let bars = levels
+        .iter()
+        .zip(&p.pooled[0])
+        .filter_map(|(level, pool)| {
+            let (rate, low, high) = pool.rate()?;
             Some((level.clone(), rate, Some((low, high))))
         })
         .collect();
     BarsFigure {
         scenario: scenario.name.clone(),
-        stem: format!("agreement_rate_by_{}", p.name),
-        title: format!("agreement rate by {}", p.name),
+        stem: format!("agreement_rate_by_{}", p.swept.name),
+        title: format!("agreement rate by {}", p.swept.label),
         caption: format!(
-            "Share of runs ending in agreement for each {}, pooled over the other parameters, with Wilson 95 % intervals.",
-            p.name
+            "Share of runs ending in agreement for each {} ({}), pooled over the other parameters, with Wilson 95 % intervals.",
+            p.swept.label, p.swept.path
         ),
-        x_desc: if p.path != p.name {
-            format!("{} ({})", p.name, p.path)
-        } else {
-            p.name.clone()
-        },
+        x_desc: p.swept.axis_title(false),
         y_desc: "agreement rate (share of runs)".into(),
         bars,
         colours: PALETTE.to_vec(),
         note: Some("Pooled over the other swept parameters.".into()),
-    }
-}
-
-fn heatmap_figure(
-    scenario: &Scenario,
-    parameters: &[Parameter],
-    summary: &Table,
-    rows: &PointRows,
-    metric: &str,
-    column: usize,
-) -> HeatmapFigure {
-    let (x, y) = (&parameters[0], &parameters[1]);
-    let values: Vec<Option<f64>> = summary
-        .rows
-        .iter()
-        .map(|r| r[column].parse().ok())
-        .collect();
-    let cells = y
-        .levels
-        .iter()
-        .map(|yl| {
-            x.levels
-                .iter()
-                .map(|xl| {
-                    let (mut sum, mut weight) = (0.0, 0.0);
-                    for (i, v) in rows.values.iter().enumerate() {
-                        if v[0] == *xl
-                            && v[1] == *yl
-                            && let Some(m) = values[i]
-                        {
-                            sum += m * rows.ok[i];
-                            weight += rows.ok[i];
-                        }
-                    }
-                    (weight > 0.0).then(|| sum / weight)
-                })
-                .collect()
-        })
-        .collect::<Vec<Vec<Option<f64>>>>();
-    let share =
-        metric.contains("rate") || metric.starts_with("share_") || metric.starts_with("agreement");
-    let present = cells.iter().flatten().flatten();
-    let range = if share {
-        (0.0, 1.0)
-    } else {
-        present.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        })
-    };
-    HeatmapFigure {
-        scenario: scenario.name.clone(),
-        metric: metric.to_string(),
-        x_name: x.name.clone(),
-        y_name: y.name.clone(),
-        x_levels: x.levels.clone(),
-        y_levels: y.levels.clone(),
-        cells,
-        range: if range.0.is_finite() {
-            range
-        } else {
-            (0.0, 1.0)
-        },
-        averaged_over: parameters[2..].iter().map(|p| p.name.clone()).collect(),
     }
 }

@@ -83,6 +83,25 @@ pub fn centred(style: TextStyle<'static>) -> TextStyle<'static> {
     style.pos(Pos::new(HPos::Center, VPos::Center))
 }
 
+/// A legend beside the plot, at its right: a swatch and a name per entry,
+/// top to bottom (for figures whose plot leaves 300 pixels on the right).
+pub fn side_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let x = SIZE.0 as i32 - 290;
+    for (k, (name, c)) in entries.iter().enumerate() {
+        let y = 120 + 40 * k as i32;
+        root.draw(&Rectangle::new([(x, y - 12), (x + 24, y + 12)], c.filled()))?;
+        root.draw(&Text::new(
+            name.clone(),
+            (x + 33, y),
+            tick_style().pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    Ok(())
+}
+
 /// The result of drawing a figure.
 pub type Drawn = Result<(), Box<dyn std::error::Error>>;
 

@@ -1,4 +1,5 @@
-//! Reading the datasets back: small CSV tables whole, large ones by column.
+//! Reading the datasets back: small CSV tables whole, large ones a record at
+//! a time.
 
 use crate::data::Verified;
 use crate::error::Error;
@@ -53,47 +54,65 @@ impl Table {
     }
 }
 
-/// Reads only the named columns of a (possibly large) CSV file, streaming,
-/// keeping rows for which `keep` holds on the full record.
-pub fn read_columns(
-    study: &Verified,
-    name: &str,
-    names: &[String],
-    keep: impl Fn(&csv::StringRecord, &[String]) -> bool,
-) -> Result<Vec<Vec<String>>, Error> {
-    let path = &study.dir.join(name);
-    let mut reader = csv::Reader::from_reader(study.open_file(name)?);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::csv(path, e))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let columns: Vec<Option<usize>> = names
-        .iter()
-        .map(|n| header.iter().position(|h| h == n))
-        .collect();
-    let mut out = vec![Vec::new(); names.len()];
-    let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| Error::csv(path, e))?
-    {
-        if !keep(&record, &header) {
-            continue;
-        }
-        for (values, column) in out.iter_mut().zip(&columns) {
-            values.push(column.map_or(String::new(), |c| record[c].to_string()));
-        }
-    }
-    Ok(out)
+/// A CSV file read one record at a time, so memory does not grow with its
+/// length: figures keep their aggregates, never the rows.
+pub struct Rows {
+    reader: csv::Reader<std::io::Take<std::fs::File>>,
+    header: Vec<String>,
+    path: std::path::PathBuf,
+    record: csv::StringRecord,
 }
 
-/// Value of a named field of a record.
-pub fn field<'r>(record: &'r csv::StringRecord, header: &[String], name: &str) -> &'r str {
-    header
-        .iter()
-        .position(|h| h == name)
-        .and_then(|c| record.get(c))
-        .unwrap_or("")
+impl Rows {
+    /// Opens the verified file `name` of a study and reads its header.
+    pub fn open(study: &Verified, name: &str) -> Result<Rows, Error> {
+        let path = study.dir.join(name);
+        let mut reader = csv::Reader::from_reader(study.open_file(name)?);
+        let header = reader
+            .headers()
+            .map_err(|e| Error::csv(&path, e))?
+            .iter()
+            .map(String::from)
+            .collect();
+        Ok(Rows {
+            reader,
+            header,
+            path,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Index of a column.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// Indices of columns that must be there, or an error naming the first missing.
+    pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<usize>, Error> {
+        names
+            .iter()
+            .map(|name| {
+                let name = name.as_ref();
+                self.column(name).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: no column `{name}`; the file was not written by this version of detente",
+                        self.path.display()
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// The next record, or `None` at the end of the file.
+    pub fn next_record(&mut self) -> Result<Option<&csv::StringRecord>, Error> {
+        let more = self
+            .reader
+            .read_record(&mut self.record)
+            .map_err(|e| Error::csv(&self.path, e))?;
+        Ok(more.then_some(&self.record))
+    }
 }

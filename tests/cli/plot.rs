@@ -797,12 +797,16 @@ fn directory_without_a_manifest_is_refused() {
     let run = data.path().join("run");
     run_baseline(work.path(), &run, &["-n", N]);
     fs::remove_file(run.join("manifest.json")).unwrap();
-    for dir in [&empty, &missing, &run] {
+    for (dir, needle) in [
+        (&empty, "manifest.json"),
+        (&missing, "no such directory"),
+        (&run, "manifest.json"),
+    ] {
         let output = plot(work.path(), dir, &[]).output().unwrap();
         let line = one_line_error(&output);
         assert!(
-            line.contains("manifest.json") && line.contains(&dir.display().to_string()),
-            "names the missing manifest: {line}"
+            line.contains(needle) && line.contains(&dir.display().to_string()),
+            "names the directory and says `{needle}`: {line}"
         );
         assert!(output.stdout.is_empty(), "nothing on stdout on error");
         assert_empty_dir(work.path());
