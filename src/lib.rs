@@ -5,6 +5,7 @@
 //! [`model::Scenario`] ([`config`]); the [`engine`] runs it in parallel, in
 //! order; [`data`] writes the datasets; [`commands`] are what the CLI calls.
 
+pub mod analysis;
 pub mod commands;
 pub mod config;
 pub mod data;

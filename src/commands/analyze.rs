@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
+use crate::analysis::analyze as analysis;
+use crate::analysis::report::{to_csv, to_text};
 use crate::config;
 use crate::error::Error;
 use crate::model::Model;
 use crate::theory::Side;
-use crate::theory::analysis::analyze as analysis;
-use crate::theory::report::{to_csv, to_text};
 
 /// Output format of `detente analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

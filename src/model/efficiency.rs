@@ -7,7 +7,7 @@ use super::frontier::push_undominated;
 use super::issue::Package;
 use super::outcome::{Efficiency, Outcome, TrackResult};
 use super::run::{Model, Scratch};
-use super::ties;
+use crate::theory::ties;
 use crate::theory::{self, Point};
 
 impl Model {

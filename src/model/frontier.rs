@@ -5,12 +5,12 @@
 //! swept once: a point joins the frontier when it gives the second party
 //! more than every point before it, and it removes the points kept just
 //! before it whose first value it equals. "More" and "equals" are up to
-//! [`ties::UTILITY_TOLERANCE`](super::ties), so of packages that tie on paper
+//! [`ties::UTILITY_TOLERANCE`](crate::theory::ties), so of packages that tie on paper
 //! but differ in the last bits (the baseline's radar is worth exactly four
 //! interceptors to the United States) only the undominated one is kept, and
 //! of packages equal for both parties only the first in sort order.
 
-use super::ties;
+use crate::theory::ties;
 
 /// A package with both parties' values.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -144,13 +144,18 @@ impl Subspace {
     }
 
     /// The package with the given number in this subspace.
-    pub fn package(&self, mut index: usize) -> Package {
+    pub fn package(&self, index: usize) -> Package {
         let mut values = vec![0; self.allowed.len()];
+        self.package_into(index, &mut values);
+        values
+    }
+
+    /// Writes package `index`'s value indices into `values` (one per issue).
+    pub fn package_into(&self, mut index: usize, values: &mut [u32]) {
         for (slot, allowed) in values.iter_mut().zip(&self.allowed).rev() {
             *slot = allowed[index % allowed.len()];
             index /= allowed.len();
         }
-        values
     }
 }
 

@@ -11,7 +11,6 @@ pub mod protocol;
 pub mod run;
 pub mod scenario;
 pub mod strategy;
-pub mod ties;
 
 pub use agent::{ATTRIBUTES, Agent, Role};
 pub use environment::{Environment, EnvironmentDraw, OilModel, ThreatModel};

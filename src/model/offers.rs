@@ -13,7 +13,7 @@
 use super::agent::{Agent, Role};
 use super::frontier::{FrontierPoint, sort_points, sweep};
 use super::issue::Subspace;
-use super::ties;
+use crate::theory::ties;
 
 /// How a track's issues split, fixed for a scenario.
 #[derive(Debug, Clone)]

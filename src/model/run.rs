@@ -14,8 +14,8 @@ use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, Track
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
 use super::strategy::concession_schedule;
-use super::ties;
 use crate::theory::Point;
+use crate::theory::ties;
 
 /// A scenario prepared for many runs.
 #[derive(Debug, Clone)]

@@ -4,9 +4,9 @@
 use proptest::prelude::*;
 
 use super::Strategy;
-use super::ties::at_least;
 use super::*;
 use crate::config;
+use crate::theory::ties::at_least;
 
 fn baseline() -> Scenario {
     config::parse(

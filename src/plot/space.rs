@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::analysis::{Solution, analyze};
 use crate::data::Verified;
 use crate::data::schema::{column, file};
 use crate::error::Error;
 use crate::model::{Model, Outcome, Scenario, Subspace};
 use crate::theory::Side;
-use crate::theory::analysis::{Solution, analyze};
 
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,

@@ -5,13 +5,13 @@
 //! Nash (1950) maximises the product of gains over `d`; Kalai & Smorodinsky
 //! (1975) equalise the shares of each side's ideal gain; the utilitarian
 //! optimum maximises the sum of utilities. Every comparison is up to
-//! [`UTILITY_TOLERANCE`](crate::model::ties::UTILITY_TOLERANCE): of points
+//! [`UTILITY_TOLERANCE`](crate::theory::ties::UTILITY_TOLERANCE): of points
 //! whose criteria tie, the first in frontier order (best for the proposer)
 //! is the solution.
 
 use serde::Serialize;
 
-use crate::model::ties;
+use crate::theory::ties;
 
 /// A feasible agreement in the proposer–opponent utility plane.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

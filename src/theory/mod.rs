@@ -1,15 +1,12 @@
-//! Game-theoretic reference points on a scenario's package space: the
-//! frontier, the disagreement point, the Nash, Kalai–Smorodinsky and
-//! utilitarian solutions, and the subgame-perfect equilibrium.
+//! Game theory on points in utility space, independent of any scenario: when
+//! utilities tie, the undominated points (all agents), the Nash,
+//! Kalai–Smorodinsky and utilitarian solutions, and the subgame-perfect
+//! equilibrium. `crate::analysis` applies it to a scenario's package space.
 
-pub mod analysis;
 pub mod bargaining;
-pub mod report;
+pub mod maxima;
 pub mod spe;
+pub mod ties;
 
-#[cfg(test)]
-mod tests;
-
-pub use analysis::{Analysis, analyze};
 pub use bargaining::{Point, distance_to_frontier, kalai_smorodinsky, nash, utilitarian};
 pub use spe::{Ending, Equilibrium, Game, Side, backward_induction};

@@ -14,12 +14,12 @@
 //! so it accepts when indifferent; the offerer deals if that is worth at
 //! least what not dealing is. Without a deal, a side that may walk away does
 //! so unless going on is better for both. Comparisons are up to
-//! [`ties::UTILITY_TOLERANCE`](crate::model::ties::UTILITY_TOLERANCE).
+//! [`ties::UTILITY_TOLERANCE`](crate::theory::ties::UTILITY_TOLERANCE).
 
 use serde::Serialize;
 
 use super::bargaining::Point;
-use crate::model::ties;
+use crate::theory::ties;
 
 /// One side of the two-party game.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

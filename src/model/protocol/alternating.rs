@@ -14,7 +14,7 @@ use super::{Context, offer_for_first, offer_for_second};
 use crate::model::outcome::{OfferRecord, Response, TrackResult};
 use crate::model::run::record;
 use crate::model::strategy::Aspiration;
-use crate::model::ties::at_least;
+use crate::theory::ties::at_least;
 
 pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>) -> TrackResult {
     let (pf, of) = (context.proposer_frontier, context.opponent_frontier);

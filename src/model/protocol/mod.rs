@@ -16,7 +16,7 @@ use super::frontier::FrontierPoint;
 use super::issue::{Package, Subspace};
 use super::outcome::{Outcome, TrackName, TrackResult};
 use super::scenario::Scenario;
-use super::ties;
+use crate::theory::ties;
 
 /// Everything a protocol needs for one track of one run.
 pub struct Context<'a> {

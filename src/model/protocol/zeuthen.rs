@@ -13,7 +13,7 @@
 use super::Context;
 use crate::model::outcome::{OfferRecord, Response, TrackResult};
 use crate::model::run::record;
-use crate::model::ties::{at_least, greater};
+use crate::theory::ties::{at_least, greater};
 
 /// An individually rational frontier package with both utilities.
 #[derive(Debug, Clone, Copy)]

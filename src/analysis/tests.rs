@@ -1,9 +1,9 @@
 //! The theory on the baseline's own package space, across many environments.
 
-use super::{Point, Side, backward_induction};
 use crate::config;
-use crate::model::ties::dominates;
 use crate::model::{Model, Subspace};
+use crate::theory::ties::dominates;
+use crate::theory::{Point, Side, backward_induction};
 
 fn baseline() -> Model {
     let (_, scenario) = config::parse(

@@ -1,11 +1,17 @@
 //! `detente analyze`: the outcome space of a scenario and its reference
 //! points, in one environment (expected values, or one seed's draw).
 
+pub mod report;
+#[cfg(test)]
+mod tests;
+
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::{Ending, Point, Side, backward_induction, kalai_smorodinsky, nash, utilitarian};
 use crate::model::{EnvironmentDraw, Model, Outcome, Subspace};
+use crate::theory::{
+    Ending, Point, Side, backward_induction, kalai_smorodinsky, maxima, nash, ties, utilitarian,
+};
 
 /// A package with every agent's utility.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -170,7 +176,8 @@ pub fn analyze(
 }
 
 /// The all-agents Pareto frontier of host-accepted packages (package numbers),
-/// their count, and the package with the largest sum of utilities.
+/// their count, and the package with the largest sum of utilities (the
+/// first within the tolerance of the largest).
 fn all_agents(
     model: &Model,
     space: &Subspace,
@@ -178,50 +185,32 @@ fn all_agents(
     leverage: f64,
 ) -> (Vec<usize>, usize, Option<usize>) {
     let agents = &model.scenario().agents;
-    let mut points: Vec<(usize, Vec<f64>)> = (0..space.size())
-        .filter_map(|n| {
-            let package = space.package(n);
-            model.hosts_accept(&package, threat, leverage).then(|| {
-                (
-                    n,
-                    agents
-                        .iter()
-                        .map(|a| a.utility_of(&package, threat, leverage))
-                        .collect(),
-                )
-            })
-        })
-        .collect();
-    let feasible = points.len();
-    let utilitarian = points
-        .iter()
-        .map(|(n, u)| (*n, u.iter().sum::<f64>()))
-        .fold(None::<(usize, f64)>, |best, (n, s)| match best {
-            Some((_, b)) if b >= s => best,
-            _ => Some((n, s)),
-        })
-        .map(|(n, _)| n);
-    // Lexicographically descending: a point can only be dominated by one before it.
-    points.sort_by(|a, b| {
-        b.1.iter()
-            .zip(&a.1)
-            .map(|(x, y)| x.total_cmp(y))
-            .find(|o| o.is_ne())
-            .unwrap_or(a.0.cmp(&b.0))
-    });
-    let mut kept: Vec<(usize, Vec<f64>)> = Vec::new();
-    for (n, u) in points {
-        let dominated = kept.iter().any(|(_, k)| {
-            k.iter().zip(&u).all(|(a, b)| a >= b) && k.iter().zip(&u).any(|(a, b)| a > b)
-        });
-        let duplicate = kept.iter().any(|(_, k)| *k == u);
-        if !dominated && !duplicate {
-            kept.push((n, u));
+    let mut package = vec![0; model.scenario().issues.len()];
+    let mut numbers = Vec::new();
+    let mut utilities = Vec::new();
+    for n in 0..space.size() {
+        space.package_into(n, &mut package);
+        if model.hosts_accept(&package, threat, leverage) {
+            numbers.push(n);
+            utilities.extend(
+                agents
+                    .iter()
+                    .map(|a| a.utility_of(&package, threat, leverage)),
+            );
         }
     }
-    (
-        kept.into_iter().map(|(n, _)| n).collect(),
-        feasible,
-        utilitarian,
-    )
+    let sums: Vec<f64> = utilities
+        .chunks(agents.len())
+        .map(|u| u.iter().sum())
+        .collect();
+    let best = sums.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let utilitarian = sums
+        .iter()
+        .position(|&s| ties::equal(s, best))
+        .map(|i| numbers[i]);
+    let frontier = maxima::undominated(&utilities, agents.len())
+        .into_iter()
+        .map(|i| numbers[i])
+        .collect();
+    (frontier, numbers.len(), utilitarian)
 }

@@ -2,9 +2,9 @@
 //! and a plain-text summary. Both name every solution as the JSON does
 //! (`nash.over_floors` in JSON and text is `nash_over_floors` in CSV).
 
-use super::Ending;
-use super::analysis::{Analysis, Solution};
+use super::{Analysis, Solution};
 use crate::data::row::push_row;
+use crate::theory::Ending;
 
 /// The named solutions, in report order, with their names in JSON's dotted form.
 fn named(analysis: &Analysis) -> [(&'static str, Option<&Solution>); 7] {
