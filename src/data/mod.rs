@@ -11,6 +11,7 @@ pub mod schema;
 pub mod study;
 pub mod study_dir;
 pub mod summary;
+pub mod table;
 pub mod verified;
 
 pub use csv_file::CsvFile;

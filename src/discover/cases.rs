@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::prim::{Cases, Column, Input};
 use crate::data::Verified;
 use crate::data::schema::{column, file};
+use crate::data::table::{Rows, Table};
 use crate::error::Error;
 use crate::model::Outcome;
 
@@ -112,22 +113,14 @@ fn parameters(study: &Verified) -> Result<Vec<(String, bool)>, Error> {
     if !study.has(file::DESIGN) {
         return Ok(Vec::new());
     }
-    let path = study.dir.join(file::DESIGN);
-    let mut reader = csv::Reader::from_reader(study.open_file(file::DESIGN)?);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::csv(&path, e))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let mut categorical = vec![false; header.len()];
-    for record in reader.records() {
-        let record = record.map_err(|e| Error::csv(&path, e))?;
-        for (j, field) in record.iter().enumerate() {
+    let design = Table::read(study, file::DESIGN)?;
+    let mut categorical = vec![false; design.header.len()];
+    for row in &design.rows {
+        for (j, field) in row.iter().enumerate() {
             categorical[j] |= field.parse::<f64>().is_err();
         }
     }
-    Ok(header.into_iter().zip(categorical).skip(1).collect())
+    Ok(design.header.into_iter().zip(categorical).skip(1).collect())
 }
 
 /// Reads the cases of `study`.
@@ -143,14 +136,9 @@ pub fn read(study: &Verified, by: By, interest: &Interest) -> Result<Read, Error
             study.dir.display()
         )));
     }
-    let path = study.dir.join(name);
-    let mut reader = csv::Reader::from_reader(study.open_file(name)?);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::csv(&path, e))?
-        .iter()
-        .map(String::from)
-        .collect();
+    let mut rows = Rows::open(study, name)?;
+    let path = rows.path().to_path_buf();
+    let header = rows.header().to_vec();
     let at = |name: &str| header.iter().position(|h| h == name);
     let mut inputs: Vec<(String, usize, Building)> = parameters
         .iter()
@@ -182,11 +170,7 @@ pub fn read(study: &Verified, by: By, interest: &Interest) -> Result<Read, Error
     });
     let (mut failed, mut missing) = (0, 0);
     let mut interest = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| Error::csv(&path, e))?
-    {
+    while let Some(record) = rows.next_record()? {
         let field = |j: usize| record.get(j).unwrap_or("");
         let done = status.is_none_or(|j| match by {
             By::Runs => field(j) == "ok",

@@ -12,7 +12,7 @@ use crate::model::{Outcome, Scenario};
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,
 };
-use super::table::Rows;
+use crate::data::table::Rows;
 
 /// One offer: round, made by the proposer?, proposer's and opponent's utility, accepted?
 pub type Offer = (u32, bool, f64, f64, bool);

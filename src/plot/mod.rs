@@ -18,7 +18,6 @@ pub mod space;
 pub mod stats;
 mod study;
 pub mod style;
-pub mod table;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,9 +28,9 @@ use crate::data::schema::{column, file};
 use crate::data::{Progress, Verified};
 use crate::error::Error;
 
+use crate::data::table::Rows;
 pub use style::Format;
 use style::{Figure, Stamped, render};
-use table::Rows;
 
 /// Options of `detente plot`.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use super::by_outcome::IssueFigure;
 use super::distribution::UtilityFigure;
 use super::stats::Histogram;
 use super::style::OUTCOME_COLOURS;
-use super::table::Rows;
+use crate::data::table::Rows;
 
 /// Issues with more values than this get no distribution figure.
 const MAX_ISSUE_VALUES: usize = 30;

@@ -13,7 +13,7 @@ use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, category_label, label_style, note_style, slug, tick_style,
     title_style,
 };
-use super::table::Table;
+use crate::data::table::Table;
 
 /// An index value with its interval.
 pub type Value = (f64, f64, f64);

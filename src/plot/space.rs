@@ -17,7 +17,7 @@ use crate::theory::Side;
 use super::style::{
     Drawn, Figure, GRID, INK, PALETTE, label_style, note_style, tick_style, title_style,
 };
-use super::table::Rows;
+use crate::data::table::Rows;
 
 #[derive(Debug, Clone)]
 pub struct SpaceFigure {

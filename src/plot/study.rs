@@ -20,7 +20,7 @@ use super::rate::{RateFigure, Scatter, Series};
 use super::scale::Axis;
 use super::stats::{Pooled, Sample};
 use super::style::PALETTE;
-use super::table::Rows;
+use crate::data::table::Rows;
 
 /// Distinct values of a parameter kept at most; beyond this it is binned.
 const MAX_LEVELS: usize = 200;

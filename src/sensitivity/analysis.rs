@@ -9,8 +9,8 @@ use super::noise::{Layout, run_noise};
 use crate::data::Verified;
 use crate::data::schema::file;
 use crate::data::study::SensitivityDesign;
+use crate::data::table::Table;
 use crate::error::Error;
-use crate::plot::table::Table;
 use crate::sweep::{Design, SweepPlan};
 
 /// One row of `sensitivity.csv`.

@@ -12,6 +12,7 @@
 
 use crate::data::Verified;
 use crate::data::schema::file;
+use crate::data::table::Rows;
 use crate::error::Error;
 use crate::model::Outcome;
 
@@ -89,14 +90,9 @@ pub fn run_noise(
         size, replicates, ..
     } = layout;
     let factors = layout.sobol_factors.unwrap_or(0);
-    let path = study.dir.join(file::RUNS);
-    let mut reader = csv::Reader::from_reader(study.open_file(file::RUNS)?);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::csv(&path, e))?
-        .iter()
-        .map(String::from)
-        .collect();
+    let mut rows = Rows::open(study, file::RUNS)?;
+    let path = rows.path().to_path_buf();
+    let header = rows.header().to_vec();
     let column = |name: &str| header.iter().position(|h| h == name);
     let missing = || Error::Usage(format!("{}: not a sweep's runs.csv", path.display()));
     let (point_at, replicate_at) = (
@@ -135,7 +131,6 @@ pub fn run_noise(
     // buffer[o][slot · replicates + r]
     let mut buffer = vec![vec![f64::NAN; size * replicates]; outputs.len()];
     let mut current: Option<usize> = None;
-    let mut record = csv::StringRecord::new();
     let mut flush = |unit: Option<usize>, buffer: &mut Vec<Vec<f64>>| {
         if unit.is_some_and(|u| u < units && kept[u]) {
             for (o, values) in buffer.iter().enumerate() {
@@ -146,10 +141,7 @@ pub fn run_noise(
             values.fill(f64::NAN);
         }
     };
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| Error::csv(&path, e))?
-    {
+    while let Some(record) = rows.next_record()? {
         let number = |at: usize| record.get(at).and_then(|v| v.parse::<usize>().ok());
         let (Some(point), Some(replicate)) = (number(point_at), number(replicate_at)) else {
             return Err(missing());

@@ -1,5 +1,6 @@
-//! Reading the datasets back: small CSV tables whole, large ones a record at
-//! a time.
+//! Reading the datasets back, the one reader of every CSV file detente
+//! wrote: small tables whole, large ones a record at a time. Both read only
+//! files whose checksums were verified (`Verified`).
 
 use crate::data::Verified;
 use crate::error::Error;
@@ -14,22 +15,15 @@ pub struct Table {
 impl Table {
     /// Reads the verified file `name` of a study whole.
     pub fn read(study: &Verified, name: &str) -> Result<Table, Error> {
-        let path = &study.dir.join(name);
-        let mut reader = csv::Reader::from_reader(study.open_file(name)?);
-        let header = reader
-            .headers()
-            .map_err(|e| Error::csv(path, e))?
-            .iter()
-            .map(String::from)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| {
-                r.map(|r| r.iter().map(String::from).collect())
-                    .map_err(|e| Error::csv(path, e))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Table { header, rows })
+        let mut rows = Rows::open(study, name)?;
+        let mut all = Vec::new();
+        while let Some(record) = rows.next_record()? {
+            all.push(record.iter().map(String::from).collect());
+        }
+        Ok(Table {
+            header: rows.header,
+            rows: all,
+        })
     }
 
     /// Index of a column.
@@ -84,6 +78,11 @@ impl Rows {
 
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// The file's path, for messages.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     /// Index of a column.
