@@ -6,13 +6,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use detente::commands::PlotOptions;
 use detente::commands::{
     AnalysisFormat, DiscoverOptions, RunOptions, SensitivityOptions, SweepOptions,
 };
 use detente::config::Setting;
 use detente::discover::cases::{By, Interest};
 use detente::discover::{Objective, Settings};
-use detente::plot::{Format, PlotOptions};
+use detente::plot::Format;
 use detente::sweep::{DEFAULT_MAX_RUNS, Shard};
 use detente::theory::Side;
 

@@ -13,8 +13,8 @@ use std::sync::atomic::AtomicBool;
 use anyhow::anyhow;
 use clap::Parser;
 use detente::commands::{self, DiscoverOptions, RunOptions, SweepOptions, SweepOutcome};
+use detente::commands::{PlotOptions, plot};
 use detente::engine::{self, interrupt};
-use detente::plot::{self, PlotOptions};
 
 mod cli;
 
@@ -102,7 +102,7 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
         }
         Command::Plot(args) => {
             stop_on_signal();
-            let report = plot::plot(&PlotOptions::from(args), &INTERRUPTED)?;
+            let report = plot(&PlotOptions::from(args), &INTERRUPTED)?;
             stdout.print(&report)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -7,9 +7,10 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+use super::plot::{PlotOptions, plot};
 use crate::commands::sensitivity::{self, SensitivityOptions};
 use crate::error::Error;
-use crate::plot::{self, Format, PlotOptions};
+use crate::plot::Format;
 use crate::sweep::Shard;
 
 /// Where a command's report lines go (the binary prints them to stdout).
@@ -75,6 +76,6 @@ fn draw(dir: &Path, interrupt: &AtomicBool, print: &mut Print) -> Result<(), Err
         metric: None,
         allow_incomplete: false,
     };
-    let report = plot::plot(&options, interrupt)?;
+    let report = plot(&options, interrupt)?;
     print(&report).map_err(Error::Usage)
 }

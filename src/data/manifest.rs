@@ -123,6 +123,11 @@ impl AnyManifest {
         .map_err(|e| not_ours(e.to_string()))
     }
 
+    /// Whether a `detente run` wrote it (rather than a sweep or merge).
+    pub fn is_run(&self) -> bool {
+        matches!(self, AnyManifest::Run(_))
+    }
+
     /// `run`, `sweep` or `merge`.
     pub fn command(&self) -> &str {
         match self {

@@ -27,8 +27,6 @@ pub enum Progress {
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub dir: PathBuf,
-    /// `run`, `sweep` or `merge`.
-    pub command: String,
     /// The manifest, as read.
     pub manifest: AnyManifest,
     pub progress: Progress,
@@ -101,7 +99,6 @@ impl Verified {
         };
         Ok(Verified {
             dir: dir.to_path_buf(),
-            command: manifest.command().to_string(),
             manifest,
             progress,
             records,

@@ -6,12 +6,11 @@ use std::path::Path;
 use crate::error::Error;
 use crate::model::Scenario;
 
-use super::PlotReport;
 use super::style::write_atomically;
 
 /// Figure files an earlier `index.html` in `out` links to: the figures
 /// detente drew there before (nothing else in `out` is ever removed).
-pub(super) fn previous_figures(out: &Path) -> Vec<String> {
+pub fn previous_figures(out: &Path) -> Vec<String> {
     let Ok(html) = std::fs::read_to_string(out.join("index.html")) else {
         return Vec::new();
     };
@@ -29,9 +28,9 @@ pub(super) fn previous_figures(out: &Path) -> Vec<String> {
 
 /// Removes the figures an earlier drawing left that this one did not redraw
 /// (an output no longer analysed, a format no longer asked for).
-pub(super) fn remove_stale(out: &Path, before: &[String], report: &PlotReport) {
+pub fn remove_stale(out: &Path, before: &[String], figures: &[(String, Vec<String>)]) {
     for file in before {
-        if !report.figures.iter().any(|(_, files)| files.contains(file)) {
+        if !figures.iter().any(|(_, files)| files.contains(file)) {
             // Best effort: a figure that cannot be removed is only left over.
             let _ = std::fs::remove_file(out.join(file));
         }
@@ -45,11 +44,12 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-pub(super) fn write_index(
+/// Writes `out/index.html` listing `figures` (caption, files) drawn from `dir`.
+pub fn write_index(
     out: &Path,
     scenario: &Scenario,
     dir: &Path,
-    report: &PlotReport,
+    figures: &[(String, Vec<String>)],
 ) -> Result<(), Error> {
     let mut html = String::new();
     let _ = writeln!(
@@ -58,7 +58,7 @@ pub(super) fn write_index(
         escape(&scenario.name),
         escape(&dir.display().to_string())
     );
-    for (caption, files) in &report.figures {
+    for (caption, files) in figures {
         let image = files
             .iter()
             .find(|f| f.ends_with(".png"))

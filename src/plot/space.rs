@@ -245,7 +245,7 @@ pub(super) fn space_figure(dir: &Verified, scenario: &Scenario) -> Result<SpaceF
         note: format!(
             "Packages, solutions and deals at the expected environment (threat {threat:.2}, oil ${:.0}){}.\nEach of the {agreed} simulated deals is drawn at its package's utilities there, not at its own run's environment.",
             draw.price_at(1),
-            if dir.command == "run" {
+            if dir.manifest.is_run() {
                 ""
             } else {
                 ", with the base config's preferences"
