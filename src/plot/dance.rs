@@ -166,6 +166,8 @@ struct Traced {
     outcome: String,
     rounds: u64,
     seed: String,
+    /// Design point of a sweep's run (a run directory's runs have none).
+    point: Option<String>,
 }
 
 /// The dance of a representative traced run: among traced runs that ended in
@@ -211,6 +213,7 @@ pub(super) fn dance_figure(
         ])?
         .try_into()
         .expect("four columns asked for");
+    let point = runs.column(column::POINT_ID);
     let mut traced: Vec<Traced> = Vec::new();
     while let Some(record) = runs.next_record()? {
         let Some(id) = record.get(id_column).and_then(|v| v.parse().ok()) else {
@@ -223,6 +226,7 @@ pub(super) fn dance_figure(
                 outcome: text(outcome),
                 rounds: record.get(rounds).and_then(|v| v.parse().ok()).unwrap_or(0),
                 seed: text(seed),
+                point: point.map(text),
             });
         }
     }
@@ -252,6 +256,11 @@ pub(super) fn dance_figure(
     let run = traced.iter().find(|t| t.id == chosen);
     let outcome = run.map_or("unknown".into(), |t| t.outcome.replace('_', " "));
     let seed = run.map_or(String::new(), |t| t.seed.clone());
+    let replay = match run.and_then(|t| t.point.as_ref()) {
+        Some(point) => format!("--replay {seed} --point {point}"),
+        None => format!("--replay {seed}"),
+    };
+    let config = dir.dir.join(file::CONFIG);
     let mut trace = Rows::open(dir, file::ROUNDS)?;
     let proposer_utility = column::utility(proposer);
     let opponent_utility = column::utility(opponent);
@@ -296,7 +305,8 @@ pub(super) fn dance_figure(
         outcome,
         offers,
         note: format!(
-            "Run {id}: {why}.\nRerun it with: detente run CONFIG --replay {seed} --trace"
+            "Run {id}: {why}.\nRerun it with: detente run {} {replay} --trace",
+            config.display()
         ),
     }))
 }

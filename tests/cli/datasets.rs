@@ -337,3 +337,71 @@ fn sensitivity_of_an_edited_study_config_panicked() {
     let line = one_line_error(&output);
     assert!(line.contains("design = \"random\""), "{line}");
 }
+
+// ---------------------------------------------------------------- the dance's replay command
+
+/// The negotiation dance of a sweep study names the command that reruns its
+/// run: that command, run as printed, reproduces the study's row.
+#[test]
+fn the_dance_footnote_replays_its_sweep_run() {
+    let work = TempDir::new().unwrap();
+    let cwd = work.path();
+    detente()
+        .current_dir(cwd)
+        .args([
+            "sweep",
+            BASELINE,
+            "-n",
+            "3",
+            "-q",
+            "--no-plots",
+            "--out",
+            "study",
+        ])
+        .assert()
+        .success();
+    detente()
+        .current_dir(cwd)
+        .args(["plot", "study", "--format", "svg", "--out", "figures"])
+        .assert()
+        .success();
+    let svg = String::from_utf8(read_bytes(&cwd.join("figures/negotiation_dance.svg"))).unwrap();
+    let command = svg
+        .split("Rerun it with: ")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the dance names a command");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(
+        words[..3],
+        ["detente", "run", "study/config.toml"],
+        "{command}"
+    );
+    assert_eq!(words[3], "--replay", "{command}");
+    assert_eq!(words[5], "--point", "{command}");
+    assert_eq!(words.last(), Some(&"--trace"), "{command}");
+    let (seed, point) = (words[4], words[6]);
+    detente()
+        .current_dir(cwd)
+        .args(&words[1..])
+        .assert()
+        .success();
+    let study = read_csv(&cwd.join("study/runs.csv"));
+    let row = study
+        .rows
+        .iter()
+        .find(|r| r["seed"] == seed && r["point_id"] == point)
+        .expect("the named run is in the study");
+    let replay = read_csv(&cwd.join(format!(
+        "runs/baseline-point-{point}-replay-{seed}/runs.csv"
+    )));
+    for column in [
+        "outcome",
+        "rounds",
+        "utility_us",
+        "utility_russia",
+        "interceptors",
+    ] {
+        assert_eq!(replay.rows[0][column], row[column], "{column}");
+    }
+}
