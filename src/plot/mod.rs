@@ -15,6 +15,7 @@ pub mod rate;
 mod runs;
 pub mod scale;
 pub mod sensitivity;
+mod shapes;
 pub mod space;
 pub mod stats;
 mod study;

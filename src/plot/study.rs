@@ -3,8 +3,6 @@
 //! read twice as a stream (once for each parameter's levels, once for the
 //! aggregates), so memory depends on the figures, not on the study's size.
 
-use std::collections::BTreeMap;
-
 use crate::config::raw::RawConfig;
 use crate::data::Verified;
 use crate::data::schema::{column, file};
@@ -18,71 +16,15 @@ use super::heatmap::{HeatmapFigure, heatmap_figure};
 use super::parameters::{Layout, Swept};
 use super::rate::{RateFigure, Scatter, Series};
 use super::scale::Axis;
+use super::shapes::{Plotted, Shape, levels_of, plan, survey};
 use super::stats::{Pooled, Sample};
 use super::style::PALETTE;
 use crate::data::table::Rows;
 
-/// Distinct values of a parameter kept at most; beyond this it is binned.
-const MAX_LEVELS: usize = 200;
 /// Design points drawn at most as dots (a seeded sample beyond this).
 const MAX_DOTS: usize = 2_000;
-/// Bins of a sampled parameter, at most.
-const MAX_BINS: usize = 12;
 /// Design points drawn one bar each, at most (more are ranked).
 const MAX_BARS: u64 = 60;
-
-/// What the values of a swept parameter are, from a first pass.
-#[derive(Debug, Clone)]
-struct Survey {
-    numeric: bool,
-    /// Distinct values in order (numerically for numbers); `None` when more
-    /// than [`MAX_LEVELS`].
-    levels: Option<Vec<String>>,
-    low: f64,
-    high: f64,
-}
-
-/// How one parameter is shown.
-#[derive(Debug, Clone)]
-enum Shape {
-    /// Bars per value of a parameter that is not a number.
-    Categories(Vec<String>),
-    /// A line through numeric levels.
-    Levels(Vec<String>),
-    /// Dots and binned means over an axis.
-    Bins { axis: Axis, bins: usize },
-    /// Fewer than two values: nothing to show.
-    Constant,
-}
-
-/// A parameter: how it is shown, and its aggregates.
-struct Plotted {
-    swept: Swept,
-    shape: Shape,
-    /// Level index of each value (levels and categories).
-    index: BTreeMap<String, usize>,
-    /// Another parameter the lines are split by, and its level count.
-    split: Option<usize>,
-    /// Pooled rates by `[group][level or bin]`.
-    pooled: Vec<Vec<Pooled>>,
-    /// Runs-weighted sum of axis coordinates per bin (where the bin's mean is drawn).
-    coordinates: Vec<f64>,
-}
-
-impl Plotted {
-    fn slot(&self, value: &str) -> Option<usize> {
-        match &self.shape {
-            Shape::Bins { axis, bins } => {
-                let v: f64 = value.parse().ok()?;
-                let (low, high) = (axis.at(axis.low), axis.at(axis.high));
-                let u = (axis.at(v) - low) / (high - low);
-                u.is_finite()
-                    .then(|| ((u * *bins as f64).max(0.0) as usize).min(bins - 1))
-            }
-            _ => self.index.get(value).copied(),
-        }
-    }
-}
 
 pub(super) fn study_figures(
     dir: &Verified,
@@ -255,108 +197,6 @@ pub(super) fn metric_column(header: &[String], metric: &str) -> Result<usize, Er
             "--metric {metric}: not a metric column of summary.csv (columns: {})",
             header[first..].join(", ")
         ))),
-    }
-}
-
-/// First pass over summary.csv: whether each parameter is numeric, its
-/// distinct values (up to [`MAX_LEVELS`]) and its extent.
-fn survey(dir: &Verified, swept: &[Swept]) -> Result<Vec<Survey>, Error> {
-    let mut rows = Rows::open(dir, file::SUMMARY)?;
-    let names: Vec<&str> = swept.iter().map(|s| s.name.as_str()).collect();
-    let columns = rows.columns(&names)?;
-    let mut surveys = vec![
-        Survey {
-            numeric: true,
-            levels: Some(Vec::new()),
-            low: f64::INFINITY,
-            high: f64::NEG_INFINITY,
-        };
-        swept.len()
-    ];
-    let mut seen: Vec<BTreeMap<String, ()>> = vec![BTreeMap::new(); swept.len()];
-    while let Some(record) = rows.next_record()? {
-        for ((survey, seen), &c) in surveys.iter_mut().zip(&mut seen).zip(&columns) {
-            let value = record.get(c).unwrap_or("");
-            match value.parse::<f64>() {
-                Ok(v) if v.is_finite() => {
-                    survey.low = survey.low.min(v);
-                    survey.high = survey.high.max(v);
-                }
-                _ => survey.numeric = false,
-            }
-            if let Some(levels) = &mut survey.levels
-                && seen.insert(value.to_string(), ()).is_none()
-            {
-                if levels.len() == MAX_LEVELS {
-                    survey.levels = None;
-                    seen.clear();
-                } else {
-                    levels.push(value.to_string());
-                }
-            }
-        }
-    }
-    for survey in &mut surveys {
-        if let (true, Some(levels)) = (survey.numeric, survey.levels.as_mut()) {
-            levels.sort_by(|a, b| {
-                let number = |s: &str| s.parse::<f64>().unwrap_or(0.0);
-                number(a).total_cmp(&number(b))
-            });
-        }
-    }
-    Ok(surveys)
-}
-
-/// How a parameter is shown: bars for categories, a line through the levels
-/// of a grid or zip design (or a list of values), dots and bins otherwise.
-fn plan(swept: Swept, survey: &Survey, layout: Layout, points: u64) -> Plotted {
-    let shape = match (&survey.levels, survey.numeric) {
-        (Some(levels), _) if levels.len() < 2 => Shape::Constant,
-        (Some(levels), false) => Shape::Categories(levels.clone()),
-        (None, false) => Shape::Constant,
-        (Some(levels), true) if layout == Layout::Levels || swept.range.is_none() => {
-            Shape::Levels(levels.clone())
-        }
-        (_, true) => {
-            let (mut low, mut high) = (survey.low, survey.high);
-            if let Some((from, to)) = swept.range {
-                (low, high) = (low.min(from.min(to)), high.max(from.max(to)));
-            }
-            let bins = usize::try_from(points / 5)
-                .unwrap_or(MAX_BINS)
-                .clamp(3, MAX_BINS);
-            Shape::Bins {
-                axis: Axis::new(swept.scale, low, high),
-                bins,
-            }
-        }
-    };
-    let index: BTreeMap<String, usize> = match &shape {
-        Shape::Categories(levels) | Shape::Levels(levels) => levels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), i))
-            .collect(),
-        _ => BTreeMap::new(),
-    };
-    let slots = match &shape {
-        Shape::Bins { bins, .. } => *bins,
-        _ => index.len(),
-    };
-    Plotted {
-        swept,
-        shape,
-        index,
-        split: None,
-        pooled: vec![vec![Pooled::default(); slots]],
-        coordinates: vec![0.0; slots],
-    }
-}
-
-fn levels_of(p: &Plotted) -> Vec<String> {
-    match &p.shape {
-        Shape::Categories(levels) | Shape::Levels(levels) => levels.clone(),
-        _ => Vec::new(),
     }
 }
 
