@@ -10,9 +10,10 @@ pub mod run;
 pub mod sensitivity;
 pub mod sweep;
 
+pub use crate::discover::report::DiscoveryReport;
 pub use analyze::{AnalysisFormat, analyze};
 pub use check::check;
-pub use discover::{DiscoverOptions, DiscoveryReport, discover};
+pub use discover::{DiscoverOptions, discover};
 pub use finish::{Print, finish_study, sensitivity_and_figures};
 pub use merge::{MergeReport, merge};
 pub use plot::{PlotOptions, PlotReport, default_plot_dir, plot};

@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod prim;
+pub mod report;
 pub mod stats;
 #[cfg(test)]
 mod tests;
