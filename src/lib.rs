@@ -6,6 +6,7 @@
 //! order; [`data`] writes the datasets; [`commands`] are what the CLI calls.
 
 pub mod analysis;
+pub mod calibrate;
 pub mod commands;
 pub mod config;
 pub mod data;

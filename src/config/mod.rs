@@ -4,6 +4,7 @@ pub mod error;
 pub mod locate;
 pub mod overrides;
 pub mod raw;
+pub mod raw_calibration;
 pub mod validate;
 
 use std::io::Read;
@@ -228,7 +229,7 @@ fn extends(source: &Source) -> Result<Option<std::path::PathBuf>, ConfigError> {
 }
 
 /// Merges `over` into `base`: tables key by key, anything else replaced.
-/// A `sweep` table replaces the base's whole, and so does a table of
+/// A `sweep` or `calibration` table replaces the base's whole, and so does a table of
 /// another variant — an issue or a strategy of another `kind`, a threat of
 /// another `distribution` — whose keys are other keys: none of the old
 /// variant's are kept.
@@ -241,7 +242,7 @@ fn merge_at(base: &mut toml::Table, over: toml::Table, path: &mut Vec<String>) {
         path.push(key.clone());
         match (base.get_mut(&key), value) {
             (Some(toml::Value::Table(inner)), toml::Value::Table(value))
-                if key != "sweep" && !changes_variant(path, inner, &value) =>
+                if key != "sweep" && key != "calibration" && !changes_variant(path, inner, &value) =>
             {
                 merge_at(inner, value, path)
             }

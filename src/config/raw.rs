@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+pub use super::raw_calibration::*;
 use crate::model::Strategy;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -16,6 +17,8 @@ pub struct RawConfig {
     pub protocol: RawProtocol,
     /// Read by `detente sweep`; other commands ignore it.
     pub sweep: Option<RawSweep>,
+    /// Read by `detente calibrate`; other commands ignore it.
+    pub calibration: Option<RawCalibration>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

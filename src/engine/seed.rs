@@ -28,6 +28,12 @@ pub fn design_seed(master: u64) -> u64 {
     mix(mix(master) ^ 0x6465_7369_676E) // "design"
 }
 
+/// The stream of candidate `candidate` of calibration generation
+/// `generation`: its proposal and its runs' seeds.
+pub fn calibration_seed(master: u64, generation: u32, candidate: u64) -> u64 {
+    mix(mix(mix(mix(master) ^ 0x6361_6C69_6272) ^ u64::from(generation)) ^ candidate) // "calibr"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
