@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use detente::commands::PlotOptions;
+use detente::commands::{CalibrateOptions, PlotOptions};
 use detente::commands::{
     AnalysisFormat, DiscoverOptions, RunOptions, SensitivityOptions, SweepOptions,
 };
@@ -91,6 +91,37 @@ pub enum Command {
     /// Scenario discovery: PRIM boxes of the conditions that lead to an
     /// outcome, from a study's runs or design points.
     Discover(DiscoverArgs),
+    /// Calibrate a scenario's parameters against observed patterns (ABC-SMC
+    /// or rejection) from the config's [calibration] table.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Calibration config (TOML) with a [calibration] table.
+    pub config: PathBuf,
+    /// Master seed (default: scenario.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores; at most 4 per core). Results do
+    /// not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..))]
+    pub threads: Option<u64>,
+    /// Output directory (default: runs/<scenario>-calibration).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted calibration from its last finished generation.
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace an existing calibration directory detente wrote.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Override one config value (repeatable), as for run and sweep.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<Setting>,
 }
 
 /// What `discover` prints on stdout.
@@ -406,6 +437,21 @@ impl From<SweepArgs> for SweepOptions {
             quiet: args.quiet,
             max_runs: Some(args.max_runs),
             sets: c.sets,
+        }
+    }
+}
+
+impl From<CalibrateArgs> for CalibrateOptions {
+    fn from(args: CalibrateArgs) -> CalibrateOptions {
+        CalibrateOptions {
+            config: args.config,
+            seed: args.seed,
+            threads: threads(args.threads),
+            out: args.out,
+            resume: args.resume,
+            force: args.force,
+            quiet: args.quiet,
+            sets: args.sets,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::anyhow;
 use clap::Parser;
 use detente::commands::{self, DiscoverOptions, RunOptions, SweepOptions, SweepOutcome};
-use detente::commands::{PlotOptions, plot};
+use detente::commands::{CalibrateOptions, PlotOptions, plot};
 use detente::engine::{self, interrupt};
 
 mod cli;
@@ -144,6 +144,13 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
                 )?,
                 DiscoverFormat::Csv => stdout.write(&report.to_csv())?,
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calibrate(args) => {
+            stop_on_signal();
+            let mut options = CalibrateOptions::from(args);
+            options.threads = capped_threads(options.threads);
+            stdout.print(&commands::calibrate(&options, &INTERRUPTED)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => {

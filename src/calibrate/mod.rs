@@ -2,7 +2,9 @@
 //! computation: priors and kernels, the ABC-SMC algorithm, and the
 //! negotiation model as its simulator.
 
+pub mod plan;
 pub mod prior;
+pub mod progress;
 pub mod smc;
 
 #[cfg(test)]

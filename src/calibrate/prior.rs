@@ -13,14 +13,32 @@ use rand_distr::{Beta, Distribution, StandardNormal};
 /// A validated prior.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prior {
-    Uniform { low: f64, high: f64 },
-    LogUniform { low: f64, high: f64 },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
+    LogUniform {
+        low: f64,
+        high: f64,
+    },
     /// Normal(mean, sd) truncated to [low, high].
-    Normal { mean: f64, sd: f64, low: f64, high: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        low: f64,
+        high: f64,
+    },
     /// Beta(alpha, beta) on [low, high].
-    Beta { alpha: f64, beta: f64, low: f64, high: f64 },
+    Beta {
+        alpha: f64,
+        beta: f64,
+        low: f64,
+        high: f64,
+    },
     /// `count` equally likely values.
-    Discrete { count: usize },
+    Discrete {
+        count: usize,
+    },
 }
 
 impl Prior {
@@ -85,8 +103,8 @@ impl Prior {
             }
             Prior::Beta { alpha, beta, .. } => {
                 let u = (z - low) / (high - low);
-                let log = (alpha - 1.0) * u.ln() + (beta - 1.0) * (1.0 - u).ln()
-                    - ln_beta(alpha, beta);
+                let log =
+                    (alpha - 1.0) * u.ln() + (beta - 1.0) * (1.0 - u).ln() - ln_beta(alpha, beta);
                 log.exp() / (high - low)
             }
             Prior::Discrete { count } => {
@@ -151,7 +169,12 @@ impl Kernel {
     }
 
     /// A perturbation of `from`; `None` when it leaves the prior's support.
-    pub fn perturb(&self, priors: &[Prior], from: &[f64], rng: &mut ChaCha8Rng) -> Option<Vec<f64>> {
+    pub fn perturb(
+        &self,
+        priors: &[Prior],
+        from: &[f64],
+        rng: &mut ChaCha8Rng,
+    ) -> Option<Vec<f64>> {
         let mut to = Vec::with_capacity(from.len());
         for ((prior, &z), &scale) in priors.iter().zip(from).zip(&self.scales) {
             let moved = match prior {
@@ -210,15 +233,17 @@ pub fn normal_cdf(z: f64) -> f64 {
 fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t * (-z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-        .exp();
+    let r = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
 
@@ -267,10 +292,26 @@ mod tests {
     #[test]
     fn densities_integrate_to_one_over_their_support() {
         for prior in [
-            Prior::Uniform { low: 0.2, high: 0.7 },
-            Prior::LogUniform { low: 10.0, high: 200.0 },
-            Prior::Normal { mean: 0.5, sd: 0.1, low: 0.3, high: 0.9 },
-            Prior::Beta { alpha: 2.0, beta: 5.0, low: 0.0, high: 2.0 },
+            Prior::Uniform {
+                low: 0.2,
+                high: 0.7,
+            },
+            Prior::LogUniform {
+                low: 10.0,
+                high: 200.0,
+            },
+            Prior::Normal {
+                mean: 0.5,
+                sd: 0.1,
+                low: 0.3,
+                high: 0.9,
+            },
+            Prior::Beta {
+                alpha: 2.0,
+                beta: 5.0,
+                low: 0.0,
+                high: 2.0,
+            },
         ] {
             let (low, high) = prior.support();
             let total = integral(|z| prior.density(z), low, high);
@@ -282,15 +323,28 @@ mod tests {
     #[test]
     fn samples_follow_the_density() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let prior = Prior::Beta { alpha: 2.0, beta: 5.0, low: 0.0, high: 1.0 };
+        let prior = Prior::Beta {
+            alpha: 2.0,
+            beta: 5.0,
+            low: 0.0,
+            high: 1.0,
+        };
         let n = 100_000;
         let mean: f64 = (0..n).map(|_| prior.sample(&mut rng)).sum::<f64>() / n as f64;
         // Beta(2, 5) has mean 2/7; the sample mean's sd is about 0.0005.
         assert!((mean - 2.0 / 7.0).abs() < 0.003, "{mean}");
-        let normal = Prior::Normal { mean: 0.0, sd: 1.0, low: 0.0, high: 10.0 };
+        let normal = Prior::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            low: 0.0,
+            high: 10.0,
+        };
         let mean: f64 = (0..n).map(|_| normal.sample(&mut rng)).sum::<f64>() / n as f64;
         // The half-normal's mean is sqrt(2/π).
-        assert!((mean - (2.0 / std::f64::consts::PI).sqrt()).abs() < 0.01, "{mean}");
+        assert!(
+            (mean - (2.0 / std::f64::consts::PI).sqrt()).abs() < 0.01,
+            "{mean}"
+        );
     }
 
     #[test]
@@ -304,7 +358,9 @@ mod tests {
     #[test]
     fn the_discrete_kernel_is_a_distribution() {
         let priors = [Prior::Discrete { count: 4 }];
-        let kernel = Kernel { scales: vec![DISCRETE_MOVE] };
+        let kernel = Kernel {
+            scales: vec![DISCRETE_MOVE],
+        };
         let total: f64 = (0..4)
             .map(|to| kernel.density(&priors, &[to as f64], &[2.0]))
             .sum();
@@ -313,6 +369,9 @@ mod tests {
         let moved = (0..10_000)
             .filter(|_| kernel.perturb(&priors, &[2.0], &mut rng) != Some(vec![2.0]))
             .count();
-        assert!((moved as f64 / 10_000.0 - DISCRETE_MOVE).abs() < 0.02, "{moved}");
+        assert!(
+            (moved as f64 / 10_000.0 - DISCRETE_MOVE).abs() < 0.02,
+            "{moved}"
+        );
     }
 }

@@ -88,7 +88,11 @@ impl Generation {
 
     /// Effective sample size, 1 / Σ w².
     pub fn ess(&self) -> f64 {
-        1.0 / self.particles.iter().map(|p| p.weight * p.weight).sum::<f64>()
+        1.0 / self
+            .particles
+            .iter()
+            .map(|p| p.weight * p.weight)
+            .sum::<f64>()
     }
 }
 
@@ -121,7 +125,9 @@ impl Stop {
 pub enum Step {
     Done(Generation),
     /// The budget ran out first: the generation is dropped.
-    Budget { simulations: u64 },
+    Budget {
+        simulations: u64,
+    },
     Interrupted,
 }
 
@@ -162,6 +168,9 @@ pub fn batch_size(settings: &Settings) -> u64 {
     settings.particles.max(64)
 }
 
+/// A simulated candidate: its coordinates, statistics and distance.
+type Simulated = (Vec<f64>, Vec<f64>, f64);
+
 /// A candidate's proposal and the seed of its runs.
 fn propose(
     priors: &[Prior],
@@ -175,7 +184,9 @@ fn propose(
             let mut tries = 0;
             loop {
                 let u: f64 = rng.random::<f64>() * cumulative[cumulative.len() - 1];
-                let j = cumulative.partition_point(|&c| c < u).min(g.particles.len() - 1);
+                let j = cumulative
+                    .partition_point(|&c| c < u)
+                    .min(g.particles.len() - 1);
                 if let Some(theta) = kernel.perturb(priors, &g.particles[j].theta, &mut rng) {
                     break theta;
                 }
@@ -219,7 +230,9 @@ pub fn generation(
             .collect();
         (Kernel::fit(priors, &points, &weights), cumulative)
     });
-    let source = moved.zip(fitted.as_ref()).map(|(g, (k, c))| (g, k, c.as_slice()));
+    let source = moved
+        .zip(fitted.as_ref())
+        .map(|(g, (k, c))| (g, k, c.as_slice()));
     let cost = simulator.runs_per_candidate();
     let (mut simulations, mut candidates) = (spent, 0u64);
     let mut accepted: Vec<Particle> = Vec::new();
@@ -233,7 +246,7 @@ pub fn generation(
             return Ok(Step::Budget { simulations });
         }
         let (start, end) = (candidates, candidates + batch.min(affordable));
-        let results: Vec<Result<(Vec<f64>, Vec<f64>, f64), Error>> = pool.install(|| {
+        let results: Vec<Result<Simulated, Error>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|k| {
@@ -271,7 +284,11 @@ pub fn generation(
                     .iter()
                     .map(|q| q.weight * kernel.density(priors, &p.theta, &q.theta))
                     .sum();
-                let prior: f64 = priors.iter().zip(&p.theta).map(|(pr, &z)| pr.density(z)).product();
+                let prior: f64 = priors
+                    .iter()
+                    .zip(&p.theta)
+                    .map(|(pr, &z)| pr.density(z))
+                    .product();
                 p.weight = prior / denominator;
             }
         }

@@ -106,14 +106,21 @@ fn smc_recovers_the_conjugate_posterior() {
     assert_eq!(stop, smc::Stop::Tolerance, "{:?}", last.tolerance);
     assert!(last.tolerance <= 0.02);
     // Tolerances fall generation by generation.
-    assert!(generations.windows(2).all(|w| w[1].tolerance < w[0].tolerance));
+    assert!(
+        generations
+            .windows(2)
+            .all(|w| w[1].tolerance < w[0].tolerance)
+    );
     let m = posterior(last);
     // Monte Carlo error of the mean: about 0.30 / sqrt(ESS) ≈ 0.012.
     assert!((m.mean - EXACT_MEAN).abs() < 0.04, "mean {}", m.mean);
     assert!((m.sd - EXACT_SD).abs() < 0.03, "sd {}", m.sd);
     let [low, _, high] = m.quantiles;
     assert!((low - (EXACT_MEAN - 1.96 * EXACT_SD)).abs() < 0.08, "{low}");
-    assert!((high - (EXACT_MEAN + 1.96 * EXACT_SD)).abs() < 0.08, "{high}");
+    assert!(
+        (high - (EXACT_MEAN + 1.96 * EXACT_SD)).abs() < 0.08,
+        "{high}"
+    );
     assert!(last.ess() > 300.0, "ESS {}", last.ess());
 }
 
@@ -125,7 +132,11 @@ fn rejection_recovers_the_conjugate_posterior() {
     let (generations, stop) = calibrate(&s, 2);
     assert_eq!((generations.len(), stop), (1, smc::Stop::Tolerance));
     let g = &generations[0];
-    assert!(g.particles.iter().all(|p| p.distance <= 0.02 && p.weight == 1.0 / 600.0));
+    assert!(
+        g.particles
+            .iter()
+            .all(|p| p.distance <= 0.02 && p.weight == 1.0 / 600.0)
+    );
     let m = posterior(g);
     assert!((m.mean - EXACT_MEAN).abs() < 0.04, "mean {}", m.mean);
     assert!((m.sd - EXACT_SD).abs() < 0.03, "sd {}", m.sd);

@@ -1,6 +1,7 @@
 //! The subcommands, as library functions the binary calls.
 
 pub mod analyze;
+pub mod calibrate;
 pub mod check;
 pub mod discover;
 pub mod finish;
@@ -12,6 +13,7 @@ pub mod sweep;
 
 pub use crate::discover::report::DiscoveryReport;
 pub use analyze::{AnalysisFormat, analyze};
+pub use calibrate::{CalibrateOptions, CalibrationReport, calibrate};
 pub use check::check;
 pub use discover::{DiscoverOptions, discover};
 pub use finish::{Print, finish_study, sensitivity_and_figures};

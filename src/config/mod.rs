@@ -242,7 +242,9 @@ fn merge_at(base: &mut toml::Table, over: toml::Table, path: &mut Vec<String>) {
         path.push(key.clone());
         match (base.get_mut(&key), value) {
             (Some(toml::Value::Table(inner)), toml::Value::Table(value))
-                if key != "sweep" && key != "calibration" && !changes_variant(path, inner, &value) =>
+                if key != "sweep"
+                    && key != "calibration"
+                    && !changes_variant(path, inner, &value) =>
             {
                 merge_at(inner, value, path)
             }

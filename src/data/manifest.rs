@@ -67,6 +67,34 @@ pub struct DiscoveryManifest {
     pub digests: Vec<FileDigest>,
 }
 
+/// Provenance and progress of a `detente calibrate` directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CalibrationManifest {
+    pub tool: String,
+    pub version: String,
+    pub command: String,
+    pub scenario: String,
+    pub config_file: String,
+    pub config_sha256: String,
+    pub seed: u64,
+    pub method: String,
+    pub particles: u64,
+    pub replicates: u64,
+    /// Finished generations, the prior sample included.
+    pub generations_done: u32,
+    pub simulations: u64,
+    /// Why it stopped (empty while it runs).
+    pub stopped: String,
+    /// Each target: its statistic, observed value and source.
+    pub targets: Vec<String>,
+    pub threads: usize,
+    pub started_at: String,
+    pub finished_at: String,
+    pub complete: bool,
+    pub files: Vec<String>,
+    pub digests: Vec<FileDigest>,
+}
+
 /// A manifest read back: of a run, or of a study (a sweep or a merge).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManifest {
@@ -114,6 +142,12 @@ impl AnyManifest {
             "discover" => {
                 return Err(Error::Usage(format!(
                     "{} holds scenario-discovery boxes, not runs; give the study they came from",
+                    dir.display()
+                )));
+            }
+            "calibrate" => {
+                return Err(Error::Usage(format!(
+                    "{} holds a calibration (particles and posterior), not a study's runs; `detente calibrate --resume` continues it",
                     dir.display()
                 )));
             }

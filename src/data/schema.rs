@@ -17,6 +17,10 @@ pub mod file {
     pub const CONFIG: &str = "config.toml";
     pub const TRAJECTORY: &str = "trajectory.csv";
     pub const BOXES: &str = "boxes.csv";
+    pub const PARTICLES: &str = "particles.csv";
+    pub const GENERATIONS: &str = "generations.csv";
+    pub const POSTERIOR: &str = "posterior.csv";
+    pub const PREDICTIVE: &str = "predictive.csv";
 }
 
 /// Fixed column names (columns named after issues, agents or parameters are
@@ -199,6 +203,41 @@ pub fn summary_columns(scenario: &Scenario, names: &[String]) -> Vec<Column> {
         columns.extend(fixed([START_RENEWAL_RATE]));
     }
     columns
+}
+
+/// Columns of `particles.csv`: each generation's accepted particles, with
+/// their parameter values and the statistics that were compared.
+pub fn particles_header(parameters: &[String], targets: &[String]) -> Vec<String> {
+    ["generation", "particle", "weight"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(parameters.iter().cloned())
+        .chain(["distance".to_string()])
+        .chain(targets.iter().cloned())
+        .collect()
+}
+
+/// Columns of `generations.csv`.
+pub const GENERATIONS_HEADER: [&str; 7] = [
+    "generation",
+    "tolerance",
+    "candidates",
+    "accepted",
+    "acceptance_rate",
+    "ess",
+    "simulations",
+];
+
+/// Columns of `posterior.csv`: one row per parameter.
+pub const POSTERIOR_HEADER: [&str; 7] =
+    ["parameter", "prior", "mean", "sd", "q2_5", "q50", "q97_5"];
+
+/// Columns of `predictive.csv`: fresh simulations at posterior draws.
+pub fn predictive_header(targets: &[String]) -> Vec<String> {
+    ["draw".to_string(), "particle".to_string()]
+        .into_iter()
+        .chain(targets.iter().cloned())
+        .collect()
 }
 
 /// Columns of `sensitivity.csv`: one row per output, index and factor.
