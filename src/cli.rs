@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use detente::commands::{CalibrateOptions, PlotOptions};
 use detente::commands::{
     AnalysisFormat, DiscoverOptions, RunOptions, SensitivityOptions, SweepOptions,
 };
+use detente::commands::{CalibrateOptions, PlotOptions};
 use detente::config::Setting;
 use detente::discover::cases::{By, Interest};
 use detente::discover::{Objective, Settings};

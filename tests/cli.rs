@@ -44,6 +44,9 @@ mod snapshots;
 #[path = "cli/discover.rs"]
 mod discover;
 
+#[path = "cli/calibrate.rs"]
+mod calibrate;
+
 // ---------------------------------------------------------------- run
 
 #[test]

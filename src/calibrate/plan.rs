@@ -175,10 +175,14 @@ impl CalibrationPlan {
             };
             for value in probes {
                 plan.probe(&[(path.clone(), value.clone())]).map_err(|m| {
-                    fail(
-                        &format!("{key}.prior"),
-                        format!("allows {path} = {}, which makes the scenario invalid: {m}; keep the prior within the parameter's valid range", label(&value)),
-                    )
+                    if m.contains("unknown field") {
+                        fail(&format!("{key}.path"), format!("`{path}` is not a key of the scenario: {m}"))
+                    } else {
+                        fail(
+                            &format!("{key}.prior"),
+                            format!("allows {path} = {}, which makes the scenario invalid: {m}; keep the prior within the parameter's valid range", label(&value)),
+                        )
+                    }
                 })?;
             }
             plan.parameters.push(Calibrated {
@@ -317,10 +321,20 @@ impl CalibrationPlan {
                 for (slot, value) in index.iter_mut().zip([a, b]) {
                     let setting = vec![(path.clone(), value.clone())];
                     self.probe(&setting).map_err(|m| {
-                        (
-                            "contrast.values",
-                            format!("{path} = {} makes the scenario invalid: {m}", label(value)),
-                        )
+                        if m.contains("unknown field") {
+                            (
+                                "contrast.path",
+                                format!("`{path}` is not a key of the scenario: {m}"),
+                            )
+                        } else {
+                            (
+                                "contrast.values",
+                                format!(
+                                    "{path} = {} makes the scenario invalid: {m}",
+                                    label(value)
+                                ),
+                            )
+                        }
                     })?;
                     *slot = match self.conditions.iter().position(|c| *c == setting) {
                         Some(k) => k,

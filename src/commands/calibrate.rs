@@ -73,11 +73,16 @@ impl fmt::Display for CalibrationReport {
         )?;
         for p in &self.posterior {
             match p.moments {
-                Some((mean, sd)) => write!(
-                    f,
-                    "\n  {}: mean {:.4}, sd {:.4}, 95 % [{}, {}]",
-                    p.parameter, mean, sd, p.quantiles[0], p.quantiles[2]
-                )?,
+                Some((mean, sd)) => {
+                    let q = |i: usize| p.quantiles[i].parse::<f64>().unwrap_or(f64::NAN);
+                    write!(
+                        f,
+                        "\n  {}: mean {mean:.4}, sd {sd:.4}, 95 % [{:.4}, {:.4}]",
+                        p.parameter,
+                        q(0),
+                        q(2)
+                    )?
+                }
                 None => write!(
                     f,
                     "\n  {}: median {}, 95 % [{}, {}]",
