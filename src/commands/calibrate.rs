@@ -55,6 +55,8 @@ pub struct CalibrationReport {
     pub generations: u32,
     pub tolerance: f64,
     pub simulations: u64,
+    /// Runs of the posterior predictive check, besides.
+    pub predictive_runs: u64,
     pub stop: Stop,
     pub posterior: Vec<PosteriorRow>,
     pub wall_time_seconds: f64,
@@ -228,6 +230,7 @@ pub fn calibrate(
         generations: last.index + 1,
         tolerance: last.tolerance,
         simulations: last.simulations,
+        predictive_runs: plan.settings.particles * plan.runs_per_candidate(),
         stop,
         posterior,
         wall_time_seconds: started.elapsed().as_secs_f64(),

@@ -56,15 +56,17 @@ impl Checker<'_> {
 
     /// A finite number within `[low, high]`.
     fn range(&self, key: &str, value: f64, low: f64, high: f64) -> Result<f64, ConfigError> {
-        let got = number(value);
+        // Formatted only for a message: validation runs once per design
+        // point and per calibration candidate.
+        let got = || number(value);
         if !value.is_finite() {
-            return Err(self.fail(key, format!("must be a finite number (got {got})")));
+            return Err(self.fail(key, format!("must be a finite number (got {})", got())));
         }
         if value < low {
-            return Err(self.fail(key, format!("must be >= {} (got {got})", number(low))));
+            return Err(self.fail(key, format!("must be >= {} (got {})", number(low), got())));
         }
         if value > high {
-            return Err(self.fail(key, format!("must be <= {} (got {got})", number(high))));
+            return Err(self.fail(key, format!("must be <= {} (got {})", number(high), got())));
         }
         Ok(value)
     }
