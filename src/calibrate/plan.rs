@@ -413,7 +413,6 @@ impl CalibrationPlan {
                 .iter()
                 .position(|v| label(v) == field)
                 .map(|i| i as f64),
-            Prior::LogUniform { .. } => field.parse::<f64>().ok().map(f64::ln),
             _ => field.parse().ok(),
         }
     }

@@ -1,10 +1,12 @@
 //! Priors and the perturbation kernel of ABC-SMC.
 //!
-//! Each parameter lives on a *kernel coordinate*: the logarithm of the value
-//! for a log-uniform prior, the index of the value for a discrete one, the
-//! value itself otherwise. Prior densities are stated on that coordinate (so
-//! a log-uniform prior is uniform on it) and the kernel moves it, which
-//! keeps the importance weights π(θ) / Σ_j w_j K(θ | θ_j) on one measure.
+//! A particle holds each parameter's value (for a discrete prior, the index
+//! of its value), exactly as the datasets write it, so a calibration read
+//! back from its files continues bit for bit. The kernel moves a value on
+//! its *kernel scale*: the logarithm for a log-uniform prior, the value
+//! itself otherwise; prior and kernel densities are both stated with respect
+//! to that scale (so a log-uniform prior is uniform on it), which keeps the
+//! importance weights π(θ) / Σ_j w_j K(θ | θ_j) on one measure.
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -42,24 +44,40 @@ pub enum Prior {
 }
 
 impl Prior {
-    /// The bounds of the kernel coordinate.
+    /// The bounds of the values (of the indices, for a discrete prior).
     pub fn support(&self) -> (f64, f64) {
         match *self {
             Prior::Uniform { low, high }
             | Prior::Normal { low, high, .. }
-            | Prior::Beta { low, high, .. } => (low, high),
-            Prior::LogUniform { low, high } => (low.ln(), high.ln()),
+            | Prior::Beta { low, high, .. }
+            | Prior::LogUniform { low, high } => (low, high),
             Prior::Discrete { count } => (0.0, (count - 1) as f64),
         }
     }
 
-    /// A draw, on the kernel coordinate.
+    /// A value on the kernel scale.
+    pub fn scaled(&self, x: f64) -> f64 {
+        match self {
+            Prior::LogUniform { .. } => x.ln(),
+            _ => x,
+        }
+    }
+
+    /// The value of a point on the kernel scale.
+    fn unscaled(&self, y: f64) -> f64 {
+        match self {
+            Prior::LogUniform { .. } => y.exp(),
+            _ => y,
+        }
+    }
+
+    /// A draw.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         match *self {
             Prior::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
             Prior::LogUniform { low, high } => {
                 let (a, b) = (low.ln(), high.ln());
-                a + (b - a) * rng.random::<f64>()
+                (a + (b - a) * rng.random::<f64>()).exp()
             }
             Prior::Normal {
                 mean,
@@ -89,14 +107,15 @@ impl Prior {
         }
     }
 
-    /// The density on the kernel coordinate (0 outside the support).
+    /// The density with respect to the kernel scale (0 outside the support).
     pub fn density(&self, z: f64) -> f64 {
         let (low, high) = self.support();
         if !(low..=high).contains(&z) {
             return 0.0;
         }
         match *self {
-            Prior::Uniform { .. } | Prior::LogUniform { .. } => 1.0 / (high - low),
+            Prior::Uniform { .. } => 1.0 / (high - low),
+            Prior::LogUniform { .. } => 1.0 / (high.ln() - low.ln()),
             Prior::Normal { mean, sd, .. } => {
                 let mass = normal_cdf((high - mean) / sd) - normal_cdf((low - mean) / sd);
                 normal_pdf((z - mean) / sd) / (sd * mass)
@@ -117,12 +136,10 @@ impl Prior {
         }
     }
 
-    /// The value a kernel coordinate stands for (a discrete prior's is an index).
+    /// The value a particle's coordinate stands for: itself (a discrete
+    /// prior's is the index of its value).
     pub fn value(&self, z: f64) -> f64 {
-        match self {
-            Prior::LogUniform { .. } => z.exp(),
-            _ => z,
-        }
+        z
     }
 
     pub fn is_discrete(&self) -> bool {
@@ -153,16 +170,17 @@ impl Kernel {
                 if prior.is_discrete() {
                     return DISCRETE_MOVE;
                 }
-                let mean: f64 = points.iter().zip(weights).map(|(p, w)| w * p[k]).sum();
+                let y = |p: &Vec<f64>| prior.scaled(p[k]);
+                let mean: f64 = points.iter().zip(weights).map(|(p, w)| w * y(p)).sum();
                 let variance: f64 = points
                     .iter()
                     .zip(weights)
-                    .map(|(p, w)| w * (p[k] - mean).powi(2))
+                    .map(|(p, w)| w * (y(p) - mean).powi(2))
                     .sum();
                 let sd = (2.0 * variance).sqrt();
                 // A population collapsed on one value still moves a little.
                 let (low, high) = prior.support();
-                sd.max(1e-6 * (high - low))
+                sd.max(1e-6 * (prior.scaled(high) - prior.scaled(low)))
             })
             .collect();
         Kernel { scales }
@@ -188,7 +206,7 @@ impl Kernel {
                 }
                 _ => {
                     let step: f64 = StandardNormal.sample(rng);
-                    z + scale * step
+                    prior.unscaled(prior.scaled(z) + scale * step)
                 }
             };
             to.push(moved);
@@ -215,7 +233,7 @@ impl Kernel {
                     }
                 }
                 Prior::Discrete { .. } => 1.0,
-                _ => normal_pdf((t - f) / scale) / scale,
+                _ => normal_pdf((prior.scaled(t) - prior.scaled(f)) / scale) / scale,
             })
             .product()
     }
@@ -291,14 +309,17 @@ mod tests {
 
     #[test]
     fn densities_integrate_to_one_over_their_support() {
+        // A log-uniform density is stated on the logarithm.
+        let log = Prior::LogUniform {
+            low: 10.0,
+            high: 200.0,
+        };
+        let total = integral(|y| log.density(y.exp()), 10f64.ln(), 200f64.ln());
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
         for prior in [
             Prior::Uniform {
                 low: 0.2,
                 high: 0.7,
-            },
-            Prior::LogUniform {
-                low: 10.0,
-                high: 200.0,
             },
             Prior::Normal {
                 mean: 0.5,

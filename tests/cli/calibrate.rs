@@ -25,6 +25,11 @@ path = "protocol.start_linkage"
 name = "start_linkage"
 prior = {{ kind = "discrete", values = ["linked", "separate"] }}
 
+[[calibration.parameters]]
+path = "agents.us.strategy.beta"
+name = "us_beta"
+prior = {{ kind = "log_uniform", low = 0.1, high = 10.0 }}
+
 [[calibration.targets]]
 name = "no_deal"
 statistic = "agreement_rate"
@@ -102,7 +107,7 @@ fn calibrate_writes_its_files_the_same_for_any_thread_count() {
         .sum();
     assert!((weights - 1.0).abs() < 1e-9, "{weights}");
     let posterior = read_csv(&cwd.join("one/posterior.csv"));
-    assert_eq!(posterior.rows.len(), 2);
+    assert_eq!(posterior.rows.len(), 3);
     let manifest: serde_json::Value =
         serde_json::from_slice(&read_bytes(&cwd.join("one/manifest.json"))).unwrap();
     assert_eq!(manifest["complete"], true);
