@@ -5,6 +5,7 @@
 pub mod plan;
 pub mod prior;
 pub mod progress;
+pub mod shards;
 pub mod smc;
 
 #[cfg(test)]

@@ -168,38 +168,167 @@ pub fn batch_size(settings: &Settings) -> u64 {
     settings.particles.max(64)
 }
 
-/// A simulated candidate: its coordinates, statistics and distance.
-type Simulated = (Vec<f64>, Vec<f64>, f64);
+/// A simulated candidate of a generation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Its number in the generation: the order of acceptance.
+    pub index: u64,
+    pub theta: Vec<f64>,
+    pub statistics: Vec<f64>,
+    pub distance: f64,
+}
 
-/// A candidate's proposal and the seed of its runs.
-fn propose(
-    priors: &[Prior],
-    previous: Option<(&Generation, &Kernel, &[f64])>,
-    stream: u64,
-) -> Result<(Vec<f64>, u64), Error> {
-    let mut rng = ChaCha8Rng::seed_from_u64(stream);
-    let theta = match previous {
-        None => priors.iter().map(|p| p.sample(&mut rng)).collect(),
-        Some((g, kernel, cumulative)) => {
-            let mut tries = 0;
-            loop {
-                let u: f64 = rng.random::<f64>() * cumulative[cumulative.len() - 1];
-                let j = cumulative
-                    .partition_point(|&c| c < u)
-                    .min(g.particles.len() - 1);
-                if let Some(theta) = kernel.perturb(priors, &g.particles[j].theta, &mut rng) {
-                    break theta;
-                }
-                tries += 1;
-                if tries == 100_000 {
-                    return Err(Error::Usage(
-                        "calibration: the kernel keeps leaving the priors' support; widen the priors".into(),
-                    ));
+/// What a generation proposes from: the tolerance, and for SMC after the
+/// first generation the previous population with its fitted kernel.
+pub struct Proposer<'a> {
+    priors: &'a [Prior],
+    settings: &'a Settings,
+    index: u32,
+    pub epsilon: f64,
+    source: Option<(&'a Generation, Kernel, Vec<f64>)>,
+}
+
+impl<'a> Proposer<'a> {
+    pub fn new(
+        priors: &'a [Prior],
+        settings: &'a Settings,
+        index: u32,
+        previous: Option<&'a Generation>,
+    ) -> Proposer<'a> {
+        let source = previous
+            .filter(|_| settings.method == Method::Smc)
+            .map(|g| {
+                let points: Vec<Vec<f64>> = g.particles.iter().map(|p| p.theta.clone()).collect();
+                let weights: Vec<f64> = g.particles.iter().map(|p| p.weight).collect();
+                let cumulative: Vec<f64> = weights
+                    .iter()
+                    .scan(0.0, |sum, w| {
+                        *sum += w;
+                        Some(*sum)
+                    })
+                    .collect();
+                (g, Kernel::fit(priors, &points, &weights), cumulative)
+            });
+        Proposer {
+            priors,
+            settings,
+            index,
+            epsilon: tolerance(settings, previous),
+            source,
+        }
+    }
+
+    /// Candidate `k`: its proposal from its own stream, simulated.
+    pub fn candidate(&self, simulator: &dyn Simulator, k: u64) -> Result<Candidate, Error> {
+        let stream = calibration_seed(self.settings.seed, self.index, k);
+        let mut rng = ChaCha8Rng::seed_from_u64(stream);
+        let theta = match &self.source {
+            None => self.priors.iter().map(|p| p.sample(&mut rng)).collect(),
+            Some((g, kernel, cumulative)) => {
+                let mut tries = 0;
+                loop {
+                    let u: f64 = rng.random::<f64>() * cumulative[cumulative.len() - 1];
+                    let j = cumulative
+                        .partition_point(|&c| c < u)
+                        .min(g.particles.len() - 1);
+                    if let Some(theta) =
+                        kernel.perturb(self.priors, &g.particles[j].theta, &mut rng)
+                    {
+                        break theta;
+                    }
+                    tries += 1;
+                    if tries == 100_000 {
+                        return Err(Error::Usage(
+                            "calibration: the kernel keeps leaving the priors' support; widen the priors".into(),
+                        ));
+                    }
                 }
             }
+        };
+        let statistics = simulator.statistics(&theta, rng.random())?;
+        let distance = simulator.distance(&statistics);
+        Ok(Candidate {
+            index: k,
+            theta,
+            statistics,
+            distance,
+        })
+    }
+
+    /// Simulates candidates `indices` in parallel, in their order.
+    pub fn batch(
+        &self,
+        simulator: &dyn Simulator,
+        indices: &[u64],
+        pool: &rayon::ThreadPool,
+    ) -> Result<Vec<Candidate>, Error> {
+        pool.install(|| {
+            indices
+                .par_iter()
+                .map(|&k| self.candidate(simulator, k))
+                .collect()
+        })
+    }
+
+    /// Whether a candidate is within the tolerance.
+    pub fn accepts(&self, c: &Candidate) -> bool {
+        c.distance <= self.epsilon
+    }
+
+    /// Weighs the accepted particles: π(θ) / Σ_j w_j K(θ | θ_j), normalised
+    /// (equal weights for the first generation and for rejection).
+    pub fn finish(
+        &self,
+        accepted: Vec<Candidate>,
+        candidates: u64,
+        simulations: u64,
+    ) -> Generation {
+        let mut particles: Vec<Particle> = accepted
+            .into_iter()
+            .map(|c| Particle {
+                theta: c.theta,
+                weight: 1.0,
+                distance: c.distance,
+                statistics: c.statistics,
+            })
+            .collect();
+        if let Some((g, kernel, _)) = &self.source {
+            for p in &mut particles {
+                let denominator: f64 = g
+                    .particles
+                    .iter()
+                    .map(|q| q.weight * kernel.density(self.priors, &p.theta, &q.theta))
+                    .sum();
+                let prior: f64 = self
+                    .priors
+                    .iter()
+                    .zip(&p.theta)
+                    .map(|(pr, &z)| pr.density(z))
+                    .product();
+                p.weight = prior / denominator;
+            }
         }
-    };
-    Ok((theta, rng.random()))
+        let total: f64 = particles.iter().map(|p| p.weight).sum();
+        particles.iter_mut().for_each(|p| p.weight /= total);
+        let tolerance = if self.epsilon.is_finite() {
+            self.epsilon
+        } else {
+            particles.iter().map(|p| p.distance).fold(0.0, f64::max)
+        };
+        Generation {
+            index: self.index,
+            tolerance,
+            candidates,
+            simulations,
+            particles,
+        }
+    }
+}
+
+/// Candidates a generation may simulate after `spent` runs: the first this
+/// many fit the budget.
+pub fn affordable(settings: &Settings, simulator: &dyn Simulator, spent: u64) -> u64 {
+    settings.max_simulations.saturating_sub(spent) / simulator.runs_per_candidate()
 }
 
 /// Runs generation `index` after `previous`, having spent `spent` simulations.
@@ -216,98 +345,38 @@ pub fn generation(
     interrupt: &AtomicBool,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Step, Error> {
-    let epsilon = tolerance(settings, previous);
-    let moved = previous.filter(|_| settings.method == Method::Smc);
-    let fitted = moved.map(|g| {
-        let points: Vec<Vec<f64>> = g.particles.iter().map(|p| p.theta.clone()).collect();
-        let weights: Vec<f64> = g.particles.iter().map(|p| p.weight).collect();
-        let cumulative: Vec<f64> = weights
-            .iter()
-            .scan(0.0, |sum, w| {
-                *sum += w;
-                Some(*sum)
-            })
-            .collect();
-        (Kernel::fit(priors, &points, &weights), cumulative)
-    });
-    let source = moved
-        .zip(fitted.as_ref())
-        .map(|(g, (k, c))| (g, k, c.as_slice()));
+    let proposer = Proposer::new(priors, settings, index, previous);
     let cost = simulator.runs_per_candidate();
-    let (mut simulations, mut candidates) = (spent, 0u64);
-    let mut accepted: Vec<Particle> = Vec::new();
+    let limit = affordable(settings, simulator, spent);
+    let mut candidates = 0u64;
+    let mut accepted: Vec<Candidate> = Vec::new();
     let batch = batch_size(settings);
     while (accepted.len() as u64) < settings.particles {
         if interrupt.load(Ordering::SeqCst) {
             return Ok(Step::Interrupted);
         }
-        let affordable = settings.max_simulations.saturating_sub(simulations) / cost;
-        if affordable == 0 {
-            return Ok(Step::Budget { simulations });
+        if candidates == limit {
+            return Ok(Step::Budget {
+                simulations: spent + candidates * cost,
+            });
         }
-        let (start, end) = (candidates, candidates + batch.min(affordable));
-        let results: Vec<Result<Simulated, Error>> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|k| {
-                    let (theta, seed) =
-                        propose(priors, source, calibration_seed(settings.seed, index, k))?;
-                    let statistics = simulator.statistics(&theta, seed)?;
-                    let distance = simulator.distance(&statistics);
-                    Ok((theta, statistics, distance))
-                })
-                .collect()
-        });
-        for result in results {
-            let (theta, statistics, distance) = result?;
+        let indices: Vec<u64> = (candidates..(candidates + batch).min(limit)).collect();
+        for c in proposer.batch(simulator, &indices, pool)? {
             candidates += 1;
-            simulations += cost;
-            if distance <= epsilon {
-                accepted.push(Particle {
-                    theta,
-                    weight: 0.0,
-                    distance,
-                    statistics,
-                });
+            if proposer.accepts(&c) {
+                accepted.push(c);
                 if accepted.len() as u64 == settings.particles {
                     break;
                 }
             }
         }
-        progress(accepted.len() as u64, simulations);
+        progress(accepted.len() as u64, spent + candidates * cost);
     }
-    match (moved, &fitted) {
-        (Some(g), Some((kernel, _))) => {
-            for p in &mut accepted {
-                let denominator: f64 = g
-                    .particles
-                    .iter()
-                    .map(|q| q.weight * kernel.density(priors, &p.theta, &q.theta))
-                    .sum();
-                let prior: f64 = priors
-                    .iter()
-                    .zip(&p.theta)
-                    .map(|(pr, &z)| pr.density(z))
-                    .product();
-                p.weight = prior / denominator;
-            }
-        }
-        _ => accepted.iter_mut().for_each(|p| p.weight = 1.0),
-    }
-    let total: f64 = accepted.iter().map(|p| p.weight).sum();
-    accepted.iter_mut().for_each(|p| p.weight /= total);
-    let reported = if epsilon.is_finite() {
-        epsilon
-    } else {
-        accepted.iter().map(|p| p.distance).fold(0.0, f64::max)
-    };
-    Ok(Step::Done(Generation {
-        index,
-        tolerance: reported,
+    Ok(Step::Done(proposer.finish(
+        accepted,
         candidates,
-        simulations,
-        particles: accepted,
-    }))
+        spent + candidates * cost,
+    )))
 }
 
 /// Weighted mean, standard deviation and quantiles of one coordinate.

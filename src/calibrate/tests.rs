@@ -176,3 +176,46 @@ fn weighted_quantiles_and_moments() {
     let shifted = marginal(&[13.0, 11.0, 12.0, 14.0], &[0.1, 0.4, 0.4, 0.1]);
     assert!((shifted.mean - 11.9).abs() < 1e-12 && (shifted.sd - m.sd).abs() < 1e-12);
 }
+
+/// Every generation split into 1, 2, 3 or 7 shards and joined is the
+/// generation one machine computes, to the last bit.
+#[test]
+fn sharded_generations_join_to_the_unsharded_ones() {
+    use super::shards;
+    use super::smc::Proposer;
+    let mut s = settings(Method::Smc);
+    s.particles = 120;
+    s.generations = 4;
+    let (whole, _) = calibrate(&s, 2);
+    let pool = engine::pool(2).unwrap();
+    let simulator = NormalMean { observed: 1.0 };
+    for count in [1u64, 2, 3, 7] {
+        let mut done: Vec<Generation> = Vec::new();
+        for index in 0..whole.len() as u32 {
+            let spent = done.last().map_or(0, |g| g.simulations);
+            let proposer = Proposer::new(&PRIOR, &s, index, done.last());
+            let parts: Vec<shards::ShardResult> = (0..count)
+                .map(|k| {
+                    shards::shard(
+                        &proposer,
+                        &s,
+                        &simulator,
+                        spent,
+                        k,
+                        count,
+                        &pool,
+                        &AtomicBool::new(false),
+                    )
+                    .unwrap()
+                    .unwrap()
+                })
+                .collect();
+            let (step, _) = shards::join(&proposer, &s, &simulator, spent, &parts, &pool).unwrap();
+            match step {
+                Step::Done(g) => done.push(g),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(done, whole, "{count} shards");
+    }
+}
