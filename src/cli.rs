@@ -122,6 +122,17 @@ pub struct CalibrateArgs {
     /// Override one config value (repeatable), as for run and sweep.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<Setting>,
+    /// Run only shard K of N of the next generation of the calibration in
+    /// --from (into --out, default FROM-shard-K-of-N).
+    #[arg(long, value_name = "K/N", requires = "from", conflicts_with_all = ["resume", "join"])]
+    pub shard: Option<Shard>,
+    /// The calibration directory whose next generation --shard runs.
+    #[arg(long, value_name = "DIR", requires = "shard")]
+    pub from: Option<PathBuf>,
+    /// Join these shard directories into the next generation of the
+    /// calibration in --out (finishing it when it stops).
+    #[arg(long, value_name = "SHARD", num_args = 1.., conflicts_with = "resume")]
+    pub join: Vec<PathBuf>,
 }
 
 /// What `discover` prints on stdout.
@@ -452,6 +463,9 @@ impl From<CalibrateArgs> for CalibrateOptions {
             force: args.force,
             quiet: args.quiet,
             sets: args.sets,
+            shard: args.shard,
+            from: args.from,
+            join: args.join,
         }
     }
 }

@@ -150,7 +150,13 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             stop_on_signal();
             let mut options = CalibrateOptions::from(args);
             options.threads = capped_threads(options.threads);
-            stdout.print(&commands::calibrate(&options, &INTERRUPTED)?)?;
+            if options.shard.is_some() {
+                stdout.print(&commands::calibrate_shard(&options, &INTERRUPTED)?)?;
+            } else if !options.join.is_empty() {
+                stdout.print(&commands::join_shards(&options)?)?;
+            } else {
+                stdout.print(&commands::calibrate(&options, &INTERRUPTED)?)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => {

@@ -13,7 +13,10 @@ pub mod sweep;
 
 pub use crate::discover::report::DiscoveryReport;
 pub use analyze::{AnalysisFormat, analyze};
-pub use calibrate::{CalibrateOptions, CalibrationReport, calibrate};
+pub use calibrate::{
+    CalibrateOptions, CalibrationReport, JoinReport, ShardReport, calibrate, calibrate_shard,
+    join_shards,
+};
 pub use check::check;
 pub use discover::{DiscoverOptions, discover};
 pub use finish::{Print, finish_study, sensitivity_and_figures};

@@ -95,6 +95,31 @@ pub struct CalibrationManifest {
     pub digests: Vec<FileDigest>,
 }
 
+/// Provenance of one shard of a calibration generation
+/// (`detente calibrate --shard`), joined by `detente calibrate --join`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CalibrationShardManifest {
+    pub tool: String,
+    pub version: String,
+    pub command: String,
+    pub scenario: String,
+    pub config_sha256: String,
+    pub seed: u64,
+    /// The generation it is a shard of (0 = the prior sample).
+    pub generation: u32,
+    /// 1-based, of `shards`.
+    pub shard: u64,
+    pub shards: u64,
+    /// Candidates simulated, the highest candidate number among them, and
+    /// how many were accepted.
+    pub simulated: u64,
+    pub last_candidate: Option<u64>,
+    pub accepted: u64,
+    pub finished_at: String,
+    pub files: Vec<String>,
+    pub digests: Vec<FileDigest>,
+}
+
 /// A manifest read back: of a run, or of a study (a sweep or a merge).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManifest {
@@ -145,7 +170,7 @@ impl AnyManifest {
                     dir.display()
                 )));
             }
-            "calibrate" => {
+            "calibrate" | "calibrate-shard" => {
                 return Err(Error::Usage(format!(
                     "{} holds a calibration (particles and posterior), not a study's runs; `detente calibrate --resume` continues it",
                     dir.display()

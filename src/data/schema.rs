@@ -21,6 +21,7 @@ pub mod file {
     pub const GENERATIONS: &str = "generations.csv";
     pub const POSTERIOR: &str = "posterior.csv";
     pub const PREDICTIVE: &str = "predictive.csv";
+    pub const CANDIDATES: &str = "candidates.csv";
 }
 
 /// Fixed column names (columns named after issues, agents or parameters are
@@ -211,6 +212,16 @@ pub fn particles_header(parameters: &[String], targets: &[String]) -> Vec<String
     ["generation", "particle", "weight"]
         .iter()
         .map(|s| s.to_string())
+        .chain(parameters.iter().cloned())
+        .chain(["distance".to_string()])
+        .chain(targets.iter().cloned())
+        .collect()
+}
+
+/// Columns of a calibration shard's `candidates.csv`: its accepted candidates.
+pub fn candidates_header(parameters: &[String], targets: &[String]) -> Vec<String> {
+    ["candidate".to_string()]
+        .into_iter()
         .chain(parameters.iter().cloned())
         .chain(["distance".to_string()])
         .chain(targets.iter().cloned())

@@ -1,246 +1,31 @@
-//! `detente calibrate`: fits a scenario's parameters to observed patterns by
-//! ABC, writing every finished generation so that a killed calibration
-//! resumes from the last one to the same bytes.
+//! A calibration directory's files: opened fresh or read back at its last
+//! finished generation, rewritten after each generation, and finished with
+//! the posterior and the predictive check.
 
-use std::fmt;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::time::{Instant, SystemTime};
+use std::path::Path;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
+use super::{CalibrateOptions, PosteriorRow};
+use crate::calibrate::Prior;
 use crate::calibrate::plan::CalibrationPlan;
-use crate::calibrate::smc::{self, Generation, Marginal, Method, Particle, Simulator, Step, Stop};
-use crate::calibrate::{Prior, progress};
-use crate::config::{self, Setting};
+use crate::calibrate::smc::{self, Generation, Marginal, Particle, Simulator};
+use crate::data::FileDigest;
 use crate::data::manifest::{self, CalibrationManifest};
 use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
 use crate::data::row::push_row;
 use crate::data::schema::{self, file};
-use crate::data::{FileDigest, StudyLock, sha256_hex, timestamp};
-use crate::engine::{self, seed::calibration_seed};
+use crate::data::table::Table;
+use crate::engine::seed::calibration_seed;
 use crate::error::Error;
-
-/// Options of `detente calibrate`.
-#[derive(Debug, Clone, Default)]
-pub struct CalibrateOptions {
-    pub config: PathBuf,
-    pub seed: Option<u64>,
-    pub threads: Option<usize>,
-    /// Default `runs/<scenario>-calibration`.
-    pub out: Option<PathBuf>,
-    pub resume: bool,
-    pub force: bool,
-    pub quiet: bool,
-    pub sets: Vec<Setting>,
-}
-
-/// One parameter's posterior, as reported.
-#[derive(Debug, Clone)]
-pub struct PosteriorRow {
-    pub parameter: String,
-    pub prior: String,
-    /// Mean and sd (numeric parameters only), then the 2.5, 50 and 97.5 % quantiles.
-    pub moments: Option<(f64, f64)>,
-    pub quantiles: [String; 3],
-}
-
-/// What `detente calibrate` did.
-#[derive(Debug, Clone)]
-pub struct CalibrationReport {
-    pub dir: PathBuf,
-    pub generations: u32,
-    pub tolerance: f64,
-    pub simulations: u64,
-    /// Runs of the posterior predictive check, besides.
-    pub predictive_runs: u64,
-    pub stop: Stop,
-    pub posterior: Vec<PosteriorRow>,
-    pub wall_time_seconds: f64,
-}
-
-impl fmt::Display for CalibrationReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} generations, {} simulations, final tolerance {:.4} ({}) in {:.1} s",
-            self.generations,
-            self.simulations,
-            self.tolerance,
-            self.stop.name(),
-            self.wall_time_seconds
-        )?;
-        for p in &self.posterior {
-            match p.moments {
-                Some((mean, sd)) => {
-                    let q = |i: usize| p.quantiles[i].parse::<f64>().unwrap_or(f64::NAN);
-                    write!(
-                        f,
-                        "\n  {}: mean {mean:.4}, sd {sd:.4}, 95 % [{:.4}, {:.4}]",
-                        p.parameter,
-                        q(0),
-                        q(2)
-                    )?
-                }
-                None => write!(
-                    f,
-                    "\n  {}: median {}, 95 % [{}, {}]",
-                    p.parameter, p.quantiles[1], p.quantiles[0], p.quantiles[2]
-                )?,
-            }
-        }
-        write!(f, "\n-> {}", self.dir.display())
-    }
-}
-
-/// Default output directory of a calibration of `scenario`.
-pub fn default_calibration_dir(scenario: &str) -> PathBuf {
-    Path::new("runs").join(format!("{scenario}-calibration"))
-}
-
-/// Runs (or resumes) a calibration. Interrupting it (`interrupt`) keeps the
-/// last finished generation; `--resume` continues from there.
-pub fn calibrate(
-    options: &CalibrateOptions,
-    interrupt: &AtomicBool,
-) -> Result<CalibrationReport, Error> {
-    let started = Instant::now();
-    let file = options.config.display().to_string();
-    let loaded = config::load_with(&options.config, &options.sets)?;
-    let plan = CalibrationPlan::new(&loaded, &file, options.seed)?;
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| default_calibration_dir(&plan.scenario_name));
-    let _lock = StudyLock::acquire(&out)?;
-    let config_sha256 = sha256_hex(plan.text.as_bytes());
-    let threads = options
-        .threads
-        .unwrap_or_else(crate::commands::run::default_threads);
-    let mut record = CalibrationManifest {
-        tool: "detente".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        command: "calibrate".into(),
-        scenario: plan.scenario_name.clone(),
-        config_file: file.clone(),
-        config_sha256,
-        seed: plan.settings.seed,
-        method: match plan.settings.method {
-            Method::Smc => "smc".into(),
-            Method::Rejection => "rejection".into(),
-        },
-        particles: plan.settings.particles,
-        replicates: plan.replicates,
-        generations_done: 0,
-        simulations: 0,
-        stopped: String::new(),
-        targets: plan
-            .targets
-            .iter()
-            .map(|t| {
-                format!(
-                    "{}: {} observed {} (scale {}){}",
-                    t.name,
-                    t.description,
-                    t.observed,
-                    t.scale,
-                    t.source
-                        .as_ref()
-                        .map_or(String::new(), |s| format!("; source: {s}"))
-                )
-            })
-            .collect(),
-        threads,
-        started_at: timestamp(SystemTime::now()),
-        finished_at: String::new(),
-        complete: false,
-        files: Vec::new(),
-        digests: Vec::new(),
-    };
-    let mut done = open(&out, options, &plan, &mut record)?;
-    let pool = engine::pool(threads)?;
-    let bar = progress::bar(options.quiet, &plan);
-    let stop = loop {
-        if let Some(last) = done.last()
-            && let Some(stop) = smc::stop_after(&plan.settings, last)
-        {
-            break stop;
-        }
-        let index = done.len() as u32;
-        let spent = done.last().map_or(0, |g| g.simulations);
-        let rate = Instant::now();
-        let step = smc::generation(
-            &plan
-                .parameters
-                .iter()
-                .map(|p| p.prior.clone())
-                .collect::<Vec<Prior>>(),
-            &plan.settings,
-            &plan,
-            index,
-            done.last(),
-            spent,
-            &pool,
-            interrupt,
-            &mut |accepted, simulations| {
-                progress::update(&bar, index, accepted, simulations - spent, rate.elapsed())
-            },
-        )?;
-        match step {
-            Step::Done(generation) => {
-                done.push(generation);
-                write_generations(&out, &plan, &done, &mut record)?;
-            }
-            Step::Budget { .. } => break Stop::Budget,
-            Step::Interrupted => {
-                bar.finish_and_clear();
-                return Err(Error::Interrupted(format!(
-                    "calibration interrupted: {} holds {} finished generation(s); `detente calibrate {} --resume{}` continues it",
-                    out.display(),
-                    done.len(),
-                    file,
-                    options
-                        .out
-                        .as_ref()
-                        .map_or(String::new(), |o| format!(" --out {}", o.display()))
-                )));
-            }
-        }
-    };
-    bar.finish_and_clear();
-    let Some(last) = done.last() else {
-        return Err(Error::Usage(format!(
-            "{file}: the simulation budget (calibration.max_simulations = {}) does not cover one generation of {} particles; raise it",
-            plan.settings.max_simulations, plan.settings.particles
-        )));
-    };
-    let posterior = posterior(&plan, last);
-    write_posterior(&out, &posterior, &mut record)?;
-    let predictive = predictive(&plan, last, &pool)?;
-    write_predictive(&out, &plan, &predictive, &mut record)?;
-    record.stopped = stop.name().into();
-    record.complete = true;
-    record.finished_at = timestamp(SystemTime::now());
-    finish_manifest(&out, &mut record)?;
-    Ok(CalibrationReport {
-        dir: out,
-        generations: last.index + 1,
-        tolerance: last.tolerance,
-        simulations: last.simulations,
-        predictive_runs: plan.settings.particles * plan.runs_per_candidate(),
-        stop,
-        posterior,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-    })
-}
 
 /// Prepares the directory: a fresh one (refusing or, with `--force`,
 /// replacing an existing one detente wrote), or the finished generations of
 /// an interrupted calibration of the same config and seed.
-fn open(
+pub(super) fn open(
     out: &Path,
     options: &CalibrateOptions,
     plan: &CalibrationPlan,
@@ -268,11 +53,11 @@ fn open(
 }
 
 /// Reads back the finished generations of an interrupted calibration.
-fn resume(
+pub(super) fn read_back(
     out: &Path,
     plan: &CalibrationPlan,
-    record: &mut CalibrationManifest,
-) -> Result<Vec<Generation>, Error> {
+    record: &CalibrationManifest,
+) -> Result<(CalibrationManifest, Vec<Generation>), Error> {
     let path = out.join(file::MANIFEST);
     let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let old: CalibrationManifest = serde_json::from_str(&text).map_err(|_| {
@@ -281,29 +66,15 @@ fn resume(
             path.display()
         ))
     })?;
-    if old.complete {
-        return Err(Error::Usage(format!(
-            "{} holds a finished calibration; pass --force to redo it or --out to write elsewhere",
-            out.display()
-        )));
-    }
     if old.config_sha256 != record.config_sha256 || old.seed != record.seed {
         return Err(Error::Usage(format!(
-            "{} holds a calibration of another config or seed; --resume needs the same ones (or pass --force to start over)",
+            "{} holds a calibration of another config or seed; continuing it needs the same ones (or pass --force to start over)",
             out.display()
         )));
     }
-    let read = |name: &str| -> Result<Vec<Vec<String>>, Error> {
-        let path = out.join(name);
-        let mut reader = csv::Reader::from_path(&path).map_err(|e| Error::csv(&path, e))?;
-        reader
-            .records()
-            .map(|r| {
-                r.map(|r| r.iter().map(String::from).collect())
-                    .map_err(|e| Error::csv(&path, e))
-            })
-            .collect()
-    };
+    // Read whole, not verified: a kill may have left files a generation
+    // ahead of the manifest, and only the rows it vouches for are kept.
+    let read = |name: &str| Table::from_path(&out.join(name)).map(|t| t.rows);
     let damaged = |what: &str| {
         Error::Usage(format!(
             "{}: {what} does not match the manifest ({} finished generations); pass --force to start over",
@@ -363,6 +134,23 @@ fn resume(
     {
         return Err(damaged(file::PARTICLES));
     }
+    Ok((old, done))
+}
+
+/// Continues the calibration in `out`: its finished generations, rewritten
+/// without anything a kill left after them.
+pub(super) fn resume(
+    out: &Path,
+    plan: &CalibrationPlan,
+    record: &mut CalibrationManifest,
+) -> Result<Vec<Generation>, Error> {
+    let (old, done) = read_back(out, plan, record)?;
+    if old.complete {
+        return Err(Error::Usage(format!(
+            "{} holds a finished calibration; pass --force to redo it or --out to write elsewhere",
+            out.display()
+        )));
+    }
     record.started_at = old.started_at;
     write_generations(out, plan, &done, record)?;
     Ok(done)
@@ -370,7 +158,7 @@ fn resume(
 
 /// Rewrites particles.csv and generations.csv for the finished generations,
 /// then the manifest (each file replaced atomically).
-fn write_generations(
+pub(super) fn write_generations(
     out: &Path,
     plan: &CalibrationPlan,
     done: &[Generation],
@@ -421,7 +209,7 @@ fn write_generations(
     finish_manifest(out, record)
 }
 
-fn number(x: f64) -> String {
+pub(super) fn number(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {
@@ -430,30 +218,41 @@ fn number(x: f64) -> String {
 }
 
 /// Writes `out/name` atomically and records its digest.
-fn write_file(
+pub(super) fn write_file(
     out: &Path,
     name: &str,
     bytes: &[u8],
     rows: u64,
     record: &mut CalibrationManifest,
 ) -> Result<(), Error> {
+    let digest = write_file_digest(out, name, bytes, rows)?;
+    record.digests.retain(|d| d.name != name);
+    record.digests.push(digest);
+    Ok(())
+}
+
+/// Writes `out/name` atomically (a temporary file, then a rename); its digest.
+pub(super) fn write_file_digest(
+    out: &Path,
+    name: &str,
+    bytes: &[u8],
+    rows: u64,
+) -> Result<FileDigest, Error> {
     let path = out.join(name);
     let temporary = out.join(format!(".{name}.tmp"));
     fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
     fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
-    record.digests.retain(|d| d.name != name);
-    record.digests.push(FileDigest::of_bytes(name, bytes, rows));
-    Ok(())
+    Ok(FileDigest::of_bytes(name, bytes, rows))
 }
 
-fn finish_manifest(out: &Path, record: &mut CalibrationManifest) -> Result<(), Error> {
+pub(super) fn finish_manifest(out: &Path, record: &mut CalibrationManifest) -> Result<(), Error> {
     record.files = record.digests.iter().map(|d| d.name.clone()).collect();
     record.files.push(file::MANIFEST.into());
     manifest::write(out, record)
 }
 
 /// Every parameter's weighted posterior summary from the last generation.
-fn posterior(plan: &CalibrationPlan, last: &Generation) -> Vec<PosteriorRow> {
+pub(super) fn posterior(plan: &CalibrationPlan, last: &Generation) -> Vec<PosteriorRow> {
     let weights: Vec<f64> = last.particles.iter().map(|p| p.weight).collect();
     plan.parameters
         .iter()
@@ -473,7 +272,7 @@ fn posterior(plan: &CalibrationPlan, last: &Generation) -> Vec<PosteriorRow> {
         .collect()
 }
 
-fn describe(prior: &Prior, values: &[toml::Value]) -> String {
+pub(super) fn describe(prior: &Prior, values: &[toml::Value]) -> String {
     match prior {
         Prior::Uniform { low, high } => format!("uniform({low}, {high})"),
         Prior::LogUniform { low, high } => format!("log_uniform({low}, {high})"),
@@ -496,7 +295,7 @@ fn describe(prior: &Prior, values: &[toml::Value]) -> String {
     }
 }
 
-fn write_posterior(
+pub(super) fn write_posterior(
     out: &Path,
     rows: &[PosteriorRow],
     record: &mut CalibrationManifest,
@@ -528,7 +327,7 @@ fn write_posterior(
 /// Draw i picks a particle of the last generation by weight (from its own
 /// seeded stream) and simulates it afresh, so the check shows what the
 /// posterior predicts rather than the runs that passed the tolerance.
-fn predictive(
+pub(super) fn predictive(
     plan: &CalibrationPlan,
     last: &Generation,
     pool: &rayon::ThreadPool,
@@ -559,7 +358,7 @@ fn predictive(
     })
 }
 
-fn write_predictive(
+pub(super) fn write_predictive(
     out: &Path,
     plan: &CalibrationPlan,
     draws: &[(usize, Vec<f64>)],
