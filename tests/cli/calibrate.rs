@@ -372,3 +372,84 @@ fn posterior_intervals_cover_known_values() {
     }
     assert!(covered >= 7, "covered {covered} of 8");
 }
+
+/// A calibration run generation by generation in three shards, each joined
+/// before the next starts (as the README's Slurm recipe does), writes the
+/// bytes one machine writes; shards of another split, a missing or repeated
+/// shard, or a shard of another generation are refused.
+#[test]
+fn sharded_generations_join_to_the_one_machine_calibration() {
+    let work = TempDir::new().unwrap();
+    let cwd = work.path();
+    let config = write(cwd, "history.toml", &calibration(""));
+    assert!(calibrate(cwd, &config, "single", &[]).status.success());
+    let shard = |k: u64, n: u64, out: &str| {
+        calibrate(
+            cwd,
+            &config,
+            out,
+            &[
+                "--from",
+                "joined",
+                "--shard",
+                &format!("{k}/{n}"),
+                "--force",
+            ],
+        )
+    };
+    let join = |dirs: &[&str]| {
+        let mut args = vec!["--join"];
+        args.extend_from_slice(dirs);
+        calibrate(cwd, &config, "joined", &args)
+    };
+    for generation in 0..3 {
+        for k in 1..=3 {
+            let output = shard(k, 3, &format!("shards/{k}"));
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        if generation == 1 {
+            // Two of three shards, or one twice, are not a generation.
+            let error = one_line_error(&join(&["shards/1", "shards/2"]));
+            assert!(
+                error.contains("shard 3 of 3") && error.contains("missing"),
+                "{error}"
+            );
+            let error = one_line_error(&join(&["shards/1", "shards/1", "shards/2"]));
+            assert!(error.contains("given twice"), "{error}");
+            // A shard of an older generation is refused.
+            let error = one_line_error(&join(&["old/1", "shards/2", "shards/3"]));
+            assert!(error.contains("generation 0"), "{error}");
+        }
+        let output = join(&["shards/1", "shards/2", "shards/3"]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if generation == 0 {
+            copy_dir(&cwd.join("shards/1"), &cwd.join("old/1"));
+        }
+    }
+    for name in DATASETS {
+        assert_eq!(
+            read_bytes(&cwd.join("single").join(name)),
+            read_bytes(&cwd.join("joined").join(name)),
+            "{name}"
+        );
+    }
+    // Nothing is left to shard in a finished calibration.
+    let error = one_line_error(&shard(1, 3, "shards/1"));
+    assert!(error.contains("finished calibration"), "{error}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}

@@ -115,3 +115,17 @@ for f in runs.csv summary.csv design.csv; do
     cmp "runs/baseline/$f" "unsharded/$f"
 done
 echo "slurm: merged study is byte-identical to the unsharded sweep"
+
+echo "== submitting the README's sharded calibration, a job array and a join per generation"
+sed -n '/^# slurm-calibrate: begin/,/^# slurm-calibrate: end/p' "$repo/README.md" > calibrate.sh
+grep -q sbatch calibrate.sh || { echo "README.md has no '# slurm-calibrate: begin' block" >&2; exit 1; }
+cat calibrate.sh
+timeout 600 bash calibrate.sh
+grep -q '"complete": true' runs/history-calibration/manifest.json
+
+echo "== comparing with a calibration on one machine"
+detente calibrate configs/history.toml --out single-calibration --quiet
+for f in particles.csv generations.csv posterior.csv predictive.csv; do
+    cmp "runs/history-calibration/$f" "single-calibration/$f"
+done
+echo "slurm: sharded calibration is byte-identical to the one-machine calibration"
