@@ -126,6 +126,9 @@ pub struct CalibrateArgs {
     /// --from (into --out, default FROM-shard-K-of-N).
     #[arg(long, value_name = "K/N", requires = "from", conflicts_with_all = ["resume", "join"])]
     pub shard: Option<Shard>,
+    /// Do not draw the figures.
+    #[arg(long)]
+    pub no_plots: bool,
     /// The calibration directory whose next generation --shard runs.
     #[arg(long, value_name = "DIR", requires = "shard")]
     pub from: Option<PathBuf>,
@@ -463,6 +466,7 @@ impl From<CalibrateArgs> for CalibrateOptions {
             force: args.force,
             quiet: args.quiet,
             sets: args.sets,
+            plots: !args.no_plots,
             shard: args.shard,
             from: args.from,
             join: args.join,

@@ -64,7 +64,7 @@ impl Prior {
     }
 
     /// The value of a point on the kernel scale.
-    fn unscaled(&self, y: f64) -> f64 {
+    pub fn unscaled(&self, y: f64) -> f64 {
         match self {
             Prior::LogUniform { .. } => y.exp(),
             _ => y,

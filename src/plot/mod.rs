@@ -4,6 +4,7 @@
 
 pub mod bars;
 pub mod by_outcome;
+pub mod calibration;
 pub mod composition;
 pub mod dance;
 pub mod discovery;

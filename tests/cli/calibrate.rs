@@ -63,6 +63,13 @@ const DATASETS: [&str; 4] = [
     "predictive.csv",
 ];
 
+const FIGURES: [&str; 4] = [
+    "posterior_marginals.png",
+    "posterior_pairs.png",
+    "calibration_progress.png",
+    "posterior_predictive.png",
+];
+
 fn calibrate(cwd: &Path, config: &Path, out: &str, extra: &[&str]) -> Output {
     detente()
         .current_dir(cwd)
@@ -87,10 +94,14 @@ fn calibrate_writes_its_files_the_same_for_any_thread_count() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    for name in DATASETS {
+    for name in DATASETS.iter().chain(&FIGURES) {
         let one = read_bytes(&cwd.join("one").join(name));
         assert_eq!(one, read_bytes(&cwd.join("two").join(name)), "{name}");
         assert_eq!(one, read_bytes(&cwd.join("three").join(name)), "{name}");
+    }
+    for name in FIGURES {
+        let png = read_bytes(&cwd.join("one").join(name));
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{name}");
     }
     let generations = read_csv(&cwd.join("one/generations.csv"));
     assert_eq!(generations.rows.len(), 3);
@@ -113,6 +124,15 @@ fn calibrate_writes_its_files_the_same_for_any_thread_count() {
     assert_eq!(manifest["complete"], true);
     assert_eq!(manifest["generations_done"], 3);
     assert_eq!(manifest["stopped"], "all generations run");
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    for name in DATASETS.iter().chain(&FIGURES) {
+        assert!(listed.contains(name), "{name} not in {listed:?}");
+    }
     // stdout names the posterior and the directory.
     let output = calibrate(cwd, &config, "four", &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);

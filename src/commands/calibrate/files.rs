@@ -206,7 +206,7 @@ pub(super) fn write_generations(
     )?;
     record.generations_done = done.len() as u32;
     record.simulations = done.last().map_or(0, |g| g.simulations);
-    finish_manifest(out, record)
+    finish_manifest(out, record, &[])
 }
 
 pub(super) fn number(x: f64) -> String {
@@ -245,8 +245,14 @@ pub(super) fn write_file_digest(
     Ok(FileDigest::of_bytes(name, bytes, rows))
 }
 
-pub(super) fn finish_manifest(out: &Path, record: &mut CalibrationManifest) -> Result<(), Error> {
+/// Writes the manifest listing the files with digests, then `figures`.
+pub(super) fn finish_manifest(
+    out: &Path,
+    record: &mut CalibrationManifest,
+    figures: &[String],
+) -> Result<(), Error> {
     record.files = record.digests.iter().map(|d| d.name.clone()).collect();
+    record.files.extend(figures.iter().cloned());
     record.files.push(file::MANIFEST.into());
     manifest::write(out, record)
 }

@@ -20,6 +20,7 @@ use crate::data::manifest::CalibrationManifest;
 use crate::data::{StudyLock, sha256_hex, timestamp};
 use crate::engine;
 use crate::error::Error;
+use crate::plot::Format;
 use crate::sweep::shard::Shard;
 use files::{
     finish_manifest, open, posterior, predictive, write_generations, write_posterior,
@@ -38,6 +39,8 @@ pub struct CalibrateOptions {
     pub force: bool,
     pub quiet: bool,
     pub sets: Vec<Setting>,
+    /// Draw the figures (`--no-plots` turns them off).
+    pub plots: bool,
     /// Run only this shard of the next generation (`--shard K/N`), reading
     /// the finished generations from `from`.
     pub shard: Option<Shard>,
@@ -117,6 +120,7 @@ struct Setup {
     plan: CalibrationPlan,
     out: PathBuf,
     threads: usize,
+    plots: bool,
     record: CalibrationManifest,
 }
 
@@ -177,6 +181,7 @@ impl Setup {
             plan,
             out,
             threads,
+            plots: options.plots,
             record,
         })
     }
@@ -208,10 +213,15 @@ impl Setup {
         write_posterior(out, &posterior, &mut self.record)?;
         let predictive = predictive(plan, last, pool)?;
         write_predictive(out, plan, &predictive, &mut self.record)?;
+        let figures = if self.plots {
+            crate::plot::calibration::draw(plan, done, &predictive, out, Format::Png)?
+        } else {
+            Vec::new()
+        };
         self.record.stopped = stop.name().into();
         self.record.complete = true;
         self.record.finished_at = timestamp(SystemTime::now());
-        finish_manifest(out, &mut self.record)?;
+        finish_manifest(out, &mut self.record, &figures)?;
         Ok(CalibrationReport {
             dir: out.clone(),
             generations: last.index + 1,
