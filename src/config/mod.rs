@@ -6,6 +6,7 @@ pub mod overrides;
 pub mod raw;
 pub mod raw_calibration;
 pub mod validate;
+mod world;
 
 use std::io::Read;
 use std::path::Path;
