@@ -76,6 +76,8 @@ pub struct RawWhen {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_withdrawn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_round: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_round: Option<u32>,

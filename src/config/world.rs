@@ -11,7 +11,7 @@ use super::validate::{Checker, MAX_MAGNITUDE, validate};
 use crate::model::world::{
     AgentChange, Condition, Conduct, Escalation, Event, Mutation, ThreatPath, Trigger, World,
 };
-use crate::model::{ATTRIBUTES, Agent, ProtocolKind, Role, Scenario, ThreatModel};
+use crate::model::{ATTRIBUTES, Agent, Role, Scenario, ThreatModel};
 
 /// The agent's conduct, checked against its role.
 pub(super) fn conduct(
@@ -174,13 +174,8 @@ pub(super) fn world(
         threat_path,
         events,
     };
-    let moves = !world.is_still() || scenario.agents.iter().any(|a| !a.conduct.is_passive());
-    if moves && scenario.protocol.kind == ProtocolKind::Zeuthen {
-        return Err(c.fail(
-            "protocol.kind",
-            "is \"zeuthen\", which uses the opening environment only; threat paths, events and agents' choices need kind = \"alternating\"",
-        ));
-    }
+    // Zeuthen's protocol is played in the opening world (MODEL.md 7.8): the
+    // moving parts are validated but do not act in it (`Scenario::is_static`).
     let proposer = &scenario.agents[scenario.proposer()];
     if proposer.conduct.may_deploy && scenario.protocol.unilateral.is_none() {
         return Err(c.fail(
@@ -329,14 +324,23 @@ fn conditions(
             out.push(make(j));
         }
     }
-    if let Some(j) = agent("withdrawn", &w.withdrawn)? {
-        if !matches!(scenario.agents[j].role, Role::Host { .. }) {
-            return Err(c.fail(
-                format!("{key}.withdrawn"),
-                format!("names `{}`, which is not a host", agents[j]),
-            ));
+    for (field, name, make) in [
+        (
+            "withdrawn",
+            &w.withdrawn,
+            Condition::Withdrawn as fn(usize) -> _,
+        ),
+        ("not_withdrawn", &w.not_withdrawn, Condition::NotWithdrawn),
+    ] {
+        if let Some(j) = agent(field, name)? {
+            if !matches!(scenario.agents[j].role, Role::Host { .. }) {
+                return Err(c.fail(
+                    format!("{key}.{field}"),
+                    format!("names `{}`, which is not a host", agents[j]),
+                ));
+            }
+            out.push(make(j));
         }
-        out.push(Condition::Withdrawn(j));
     }
     for (field, name, make) in [
         ("fired", &w.fired, Condition::Fired as fn(usize) -> _),

@@ -78,10 +78,12 @@ impl Scenario {
     }
 
     /// Whether nothing moves during the talks: no threat path, no events,
-    /// every agent's conduct passive. Such a scenario runs exactly as
+    /// every agent's conduct passive — or Zeuthen's protocol, which is
+    /// played in the opening world. Such a scenario runs exactly as
     /// scenarios did before these mechanisms existed.
     pub fn is_static(&self) -> bool {
-        self.world.is_still() && self.agents.iter().all(|a| a.conduct.is_passive())
+        self.protocol.kind == ProtocolKind::Zeuthen
+            || (self.world.is_still() && self.agents.iter().all(|a| a.conduct.is_passive()))
     }
 
     /// Number of packages in the whole issue space.

@@ -61,6 +61,8 @@ pub enum Condition {
     NotFired(usize),
     /// Host (agent index) has withdrawn its consent.
     Withdrawn(usize),
+    /// Host (agent index) has not withdrawn its consent.
+    NotWithdrawn(usize),
     /// Round at least this.
     FromRound(u32),
     /// Round at most this.

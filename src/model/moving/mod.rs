@@ -175,13 +175,18 @@ impl Model {
                     .get(k)
                     .map(|q| proposer.utility_of_value(q.first + proposer_shift))
                     .filter(|&u| at_least(u, proposer_floor));
+                // Waiting, the proposer gets at worst the breakdown at the
+                // deadline, or this outside option then.
+                let fallback = situation
+                    .utility(p, breakdown.1, breakdown.0, &none)
+                    .max(value);
                 let stay = continuing(
                     proposer.discount,
                     round,
                     deadline,
                     on_table,
                     at_floor,
-                    value,
+                    fallback,
                 );
                 if crate::theory::ties::greater(value, stay) {
                     let response = match outcome {

@@ -265,6 +265,7 @@ impl<'m> State<'m> {
             Condition::Fired(e) => self.fired[e].is_some(),
             Condition::NotFired(e) => self.fired[e].is_none(),
             Condition::Withdrawn(j) => self.withdrew[j].is_some(),
+            Condition::NotWithdrawn(j) => self.withdrew[j].is_none(),
             Condition::FromRound(r) => round >= r,
             Condition::UntilRound(r) => round <= r,
         }
