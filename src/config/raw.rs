@@ -89,6 +89,9 @@ pub struct RawWhen {
 #[serde(deny_unknown_fields)]
 pub struct RawEscalation {
     pub name: String,
+    /// `false` switches the escalation off (for paired runs with `--set`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub effects: IndexMap<String, RawAttributes>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

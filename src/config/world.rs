@@ -98,7 +98,7 @@ pub(super) fn conduct(
                     "has no effects: give `effects`, `unilateral_effects` or `status_quo_effects`, e.g. effects = { us = { security = -0.05 } }",
                 ));
             }
-            Some(escalation)
+            e.enabled.unwrap_or(true).then_some(escalation)
         }
     };
     Ok(Conduct {

@@ -298,8 +298,8 @@ mod tests {
             fix_start in any::<bool>(),
         ) {
             let (_, mut s) = config::parse(
-                include_str!("../../configs/baseline.toml"),
-                "configs/baseline.toml",
+                include_str!("../../configs/situation_2007.toml"),
+                "configs/situation_2007.toml",
             ).unwrap();
             let poland = s.agents.iter().position(|a| a.name == "poland").unwrap();
             s.agents[poland].reservation = poland_reservation;

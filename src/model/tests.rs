@@ -1,4 +1,4 @@
-//! Tests of the whole model on the baseline scenario: invariants as property
+//! Tests of the whole model on the 2007 situation standing still: invariants as property
 //! tests, protocol behaviour, and Zeuthen's protocol against the Nash solution.
 
 use proptest::prelude::*;
@@ -10,8 +10,8 @@ use crate::theory::ties::at_least;
 
 fn baseline() -> Scenario {
     config::parse(
-        include_str!("../../configs/baseline.toml"),
-        "configs/baseline.toml",
+        include_str!("../../configs/situation_2007.toml"),
+        "configs/situation_2007.toml",
     )
     .expect("the baseline config is valid")
     .1

@@ -56,6 +56,10 @@ impl Shifts {
 /// What one round's decisions are taken in.
 pub struct Situation<'a> {
     pub agents: &'a [Agent],
+    /// The agents and the threat at the opening, by which hosts that do not
+    /// re-evaluate keep judging deployment without a deal.
+    pub opening_agents: &'a [Agent],
+    pub opening_threat: f64,
     pub hosts: &'a [usize],
     pub lapsed: &'a [usize],
     pub threat: f64,
@@ -80,8 +84,9 @@ impl Situation<'_> {
     }
 
     /// Whether every host whose soil `package` deploys on consents to it
-    /// being deployed unilaterally. A host that re-evaluates judges at the
-    /// current leverage, others at the opening one (as in a still world); a
+    /// being deployed unilaterally. A host that re-evaluates judges in the
+    /// world as it stands (threat, leverage, events, escalation); the others
+    /// keep the judgement they made at the opening, as in a still world. A
     /// host whose consent lapsed refuses.
     pub fn hosts_consent(&self, package: &[u32], shifts: &Shifts) -> bool {
         self.hosts.iter().all(|&h| {
@@ -92,14 +97,20 @@ impl Situation<'_> {
             if self.lapsed.contains(&h) {
                 return false;
             }
-            let leverage = if host.conduct.reevaluates_consent {
-                self.leverage
+            let (host, threat, leverage, shift) = if host.conduct.reevaluates_consent {
+                let shift = shifts.outcome(h, Outcome::Unilateral);
+                (host, self.threat, self.leverage, shift)
             } else {
-                self.opening
+                (
+                    &self.opening_agents[h],
+                    self.opening_threat,
+                    self.opening,
+                    0.0,
+                )
             };
-            let value = host.value_of(package, self.threat, leverage)
+            let value = host.value_of(package, threat, leverage)
                 + host.outcome_shift(Outcome::Unilateral)
-                + shifts.outcome(h, Outcome::Unilateral);
+                + shift;
             at_least(host.utility_of_value(value), host.reservation_at(leverage))
         })
     }

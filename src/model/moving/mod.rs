@@ -129,23 +129,30 @@ impl Model {
             } else {
                 (Outcome::StatusQuo, spec.status_quo.as_slice())
             };
-            let floor = |j: usize| {
-                if whole_deal {
-                    situation.floor(j, breakdown, &none)
-                } else {
-                    situation.utility(j, breakdown.1, Outcome::Agreement, &none)
-                }
-            };
-            let (proposer_shift, opponent_shift) =
-                (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
-            let (proposer_floor, opponent_floor) = (floor(p), floor(o));
-            let proposer_best = proposer.utility_of_value(pf[0].first + proposer_shift);
-            let opponent_best = opponent.utility_of_value(of[of.len() - 1].second + opponent_shift);
             let offered: Offered<'_> = (last_offer, pf, of);
             let proposer_pressure =
                 self.pressure_moving(&situation, spec, p, breakdown, offered, package);
             let opponent_pressure =
                 self.pressure_moving(&situation, spec, o, breakdown, offered, package);
+            let floor = |j: usize, pressure: f64| {
+                if !whole_deal {
+                    return situation.utility(j, breakdown.1, Outcome::Agreement, &none);
+                }
+                if !self.pressed_by_stake(agents, j) {
+                    return situation.floor(j, breakdown, &none);
+                }
+                // Allies that press by stake push the negotiator's walk-away
+                // level towards its breakdown utility by the same share.
+                let fallback = situation.utility(j, breakdown.1, breakdown.0, &none);
+                let reservation = agents[j].reservation_at(leverage);
+                (reservation - pressure * (reservation - fallback).max(0.0)).max(fallback)
+            };
+            let (proposer_shift, opponent_shift) =
+                (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
+            let proposer_floor = floor(p, proposer_pressure);
+            let opponent_floor = floor(o, opponent_pressure);
+            let proposer_best = proposer.utility_of_value(pf[0].first + proposer_shift);
+            let opponent_best = opponent.utility_of_value(of[of.len() - 1].second + opponent_shift);
             let [proposer_schedule, opponent_schedule] =
                 [&state.schedules[0][..], &state.schedules[1][..]];
 
@@ -346,6 +353,8 @@ impl Model {
     ) -> Situation<'a> {
         Situation {
             agents: &state.agents,
+            opening_agents: &self.scenario.agents,
+            opening_threat: state.opening_threat,
             hosts: &self.hosts,
             lapsed: &state.lapsed,
             threat: state.threat,
@@ -396,6 +405,14 @@ impl Model {
             }
         }
         state.consented = Some(consents);
+    }
+
+    /// Whether an ally that presses by its stake presses negotiator `j`.
+    fn pressed_by_stake(&self, agents: &[crate::model::Agent], j: usize) -> bool {
+        agents.iter().any(|a| {
+            a.conduct.pressure_follows_stake
+                && matches!(a.role, Role::Ally { presses, .. } if presses == j)
+        })
     }
 
     /// Pressure on negotiator `target` (MODEL.md 7.6, 7.14): each ally's

@@ -120,6 +120,7 @@ pub(crate) struct State<'m> {
     pub schedules: [Cow<'m, [f64]>; 2],
     /// Perceived and latent threat.
     pub threat: f64,
+    pub opening_threat: f64,
     latent: f64,
     path: Option<ThreatPath>,
     oil: OilModel,
@@ -157,6 +158,7 @@ impl<'m> State<'m> {
                 Cow::Borrowed(&model.schedules[1]),
             ],
             threat: draw.threat,
+            opening_threat: draw.threat,
             latent: draw.threat,
             path: s.world.threat_path.clone(),
             oil: s.environment.oil.clone(),
