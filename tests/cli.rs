@@ -47,6 +47,9 @@ mod discover;
 #[path = "cli/pinned.rs"]
 mod pinned;
 
+#[path = "cli/world.rs"]
+mod world;
+
 #[path = "cli/calibrate.rs"]
 mod calibrate;
 
