@@ -20,7 +20,26 @@ fn baseline() -> Model {
     Model::new(scenario)
 }
 
-/// One baseline run on one core, environment draw included.
+/// One run of the 2007 situation standing still (the baseline before the
+/// world moved), on one core.
+#[divan::bench]
+fn still_situation_run(bencher: divan::Bencher) {
+    let (_, scenario) = config::parse(
+        include_str!("../configs/situation_2007.toml"),
+        "configs/situation_2007.toml",
+    )
+    .expect("the 2007 situation is valid");
+    let model = Model::new(scenario);
+    let mut scratch = Scratch::default();
+    let mut seed = 0u64;
+    bencher.bench_local(|| {
+        seed += 1;
+        divan::black_box(model.simulate(run_seed(1, 0, seed), &mut scratch, None))
+    });
+}
+
+/// One baseline run on one core, environment draw included: the moving
+/// world of 2007–2009 (threat path, events, choices every round).
 #[divan::bench]
 fn baseline_run(bencher: divan::Bencher) {
     let model = baseline();

@@ -110,6 +110,20 @@ pub enum AgentChange {
 }
 
 impl AgentChange {
+    /// Whether the change can move a negotiator's value of a package (and
+    /// so the offer frontiers); any change to a host can move its vetoes.
+    pub fn moves_frontier(&self, of_host: bool) -> bool {
+        of_host
+            || matches!(
+                self,
+                AgentChange::Weights(_)
+                    | AgentChange::Base(_)
+                    | AgentChange::AddBase(_)
+                    | AgentChange::Effects(..)
+                    | AgentChange::ThreatEffects(..)
+            )
+    }
+
     /// Makes the change to an agent.
     pub fn apply(&self, agent: &mut Agent) {
         let add = |to: &mut [f64; 3], x: &[f64; 3]| (0..3).for_each(|k| to[k] += x[k]);

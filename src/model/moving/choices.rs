@@ -19,12 +19,13 @@ pub struct Shifts {
 }
 
 impl Shifts {
-    pub fn none(agents: usize) -> Shifts {
-        Shifts {
-            all: vec![0.0; agents],
-            unilateral: vec![0.0; agents],
-            status_quo: vec![0.0; agents],
-        }
+    /// No shifts (allocates nothing: a missing agent's shift is 0).
+    pub fn none(_agents: usize) -> Shifts {
+        Shifts::default()
+    }
+
+    fn get(values: &[f64], j: usize) -> f64 {
+        values.get(j).copied().unwrap_or(0.0)
     }
 
     /// The shifts of an escalation, weighted by each agent's weights.
@@ -44,11 +45,11 @@ impl Shifts {
     }
 
     fn outcome(&self, j: usize, outcome: Outcome) -> f64 {
-        self.all[j]
+        Shifts::get(&self.all, j)
             + match outcome {
                 Outcome::Agreement => 0.0,
-                Outcome::Unilateral => self.unilateral[j],
-                Outcome::StatusQuo => self.status_quo[j],
+                Outcome::Unilateral => Shifts::get(&self.unilateral, j),
+                Outcome::StatusQuo => Shifts::get(&self.status_quo, j),
             }
     }
 }
@@ -178,8 +179,8 @@ impl Situation<'_> {
         let floor_o = self.floor(o, breakdown, shifts);
         let (ap, ao) = (&self.agents[p], &self.agents[o]);
         let (sp, so) = (
-            ap.oil_shift(self.leverage) + shifts.all[p],
-            ao.oil_shift(self.leverage) + shifts.all[o],
+            ap.oil_shift(self.leverage) + Shifts::get(&shifts.all, p),
+            ao.oil_shift(self.leverage) + Shifts::get(&shifts.all, o),
         );
         // Along pf the proposer's value falls and the opponent's rises.
         let k = pf.partition_point(|q| at_least(ap.utility_of_value(q.first + sp), floor_p));

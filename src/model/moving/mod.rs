@@ -92,28 +92,37 @@ impl Model {
             }
             // The opponent may escalate (once), then the round starts over
             // in the world its escalation made.
-            let escalation = state.agents[o].conduct.escalation.clone();
-            if let Some(escalation) = escalation.filter(|_| whole_deal && state.escalated.is_none())
-            {
-                let situation = self.situation(&state, spec, round);
-                if !buffers.proposer_frontier.is_empty()
-                    && situation.escalation_pays(&buffers.proposer_frontier, &escalation)
-                {
-                    state.escalated = Some(round);
-                    for m in escalation.mutations() {
-                        state.apply(self, world, &m, round);
-                    }
-                    let name = escalation.name.clone();
-                    note(
-                        &mut trace,
-                        spec.name,
-                        round,
-                        Some(o),
-                        Response::Escalate,
-                        &name,
-                    );
-                    self.build_moving(spec, &state, buffers);
+            let escalates = whole_deal
+                && state.escalated.is_none()
+                && !buffers.proposer_frontier.is_empty()
+                && state.agents[o]
+                    .conduct
+                    .escalation
+                    .as_ref()
+                    .is_some_and(|e| {
+                        self.situation(&state, spec, round)
+                            .escalation_pays(&buffers.proposer_frontier, e)
+                    });
+            if escalates {
+                let escalation = state.agents[o]
+                    .conduct
+                    .escalation
+                    .clone()
+                    .expect("checked above");
+                state.escalated = Some(round);
+                for m in escalation.mutations() {
+                    state.apply(self, world, &m, round);
                 }
+                let name = &escalation.name;
+                note(
+                    &mut trace,
+                    spec.name,
+                    round,
+                    Some(o),
+                    Response::Escalate,
+                    name,
+                );
+                self.build_moving(spec, &state, buffers);
             }
             self.check_consent(&mut state, spec, round, &mut trace);
             let (pf, of) = (&buffers.proposer_frontier, &buffers.opponent_frontier);

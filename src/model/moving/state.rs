@@ -236,11 +236,18 @@ impl<'m> State<'m> {
                 self.threat = threat;
                 self.latent = threat;
             }
+            // A new threat or changed agents move the frontiers; oil, the
+            // threat process and the unilateral package act through the
+            // round's shifts and breakdown.
+            changed |= event.threat.is_some();
             for m in &event.mutations {
+                if let Mutation::Agent(j, change) = m {
+                    let host = matches!(self.agents[*j].role, Role::Host { .. });
+                    changed |= change.moves_frontier(host);
+                }
                 self.apply(model, world, m, round);
             }
             note(trace, self.track, round, None, Response::Event, &event.name);
-            changed = true;
         }
         changed
     }
