@@ -179,6 +179,15 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
         protocol,
         world: World::default(),
     };
+    // Clashes of the scenario's own names first: every event's changes are
+    // validated as a config of their own, and should not be the first to
+    // report them.
+    if let Some(clash) = schema::find_clash(&scenario, &[]) {
+        return Err(c.fail(
+            origin_key(&scenario, clash.second),
+            clash_message(&scenario, &clash),
+        ));
+    }
     let scenario = Scenario {
         world: super::world::world(&c, raw, &scenario)?,
         ..scenario

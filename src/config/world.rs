@@ -170,9 +170,22 @@ pub(super) fn world(
         }
         events.push(self::event(c, raw, scenario, &key, event, &names)?);
     }
+    let declares_escalation = raw.agents.values().any(|a| a.escalation.is_some());
+    let declared = threat_path.is_some()
+        || !events.is_empty()
+        || raw.agents.values().any(|a| {
+            a.may_abandon.is_some()
+                || a.may_deploy.is_some()
+                || a.escalation.is_some()
+                || a.reevaluates_consent.is_some()
+                || a.ratification_hazard.is_some()
+                || a.pressure_follows_stake.is_some()
+        });
     let world = World {
         threat_path,
         events,
+        declared,
+        declares_escalation,
     };
     // Zeuthen's protocol is played in the opening world (MODEL.md 7.8): the
     // moving parts are validated but do not act in it (`Scenario::is_static`).

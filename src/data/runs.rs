@@ -30,8 +30,15 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
             row.push(e.frontier_distance.to_string());
             row.push(e.nash_share.map_or(String::new(), |x| x.to_string()));
             row.push(e.spe_distance.to_string());
-            if let Some(world) = &r.world {
-                world_fields(scenario, world, row);
+            match &r.world {
+                Some(world) => world_fields(scenario, world, row),
+                // A point or protocol at which nothing moves (Zeuthen's, or
+                // every mechanism switched off) in a config that declares
+                // moving parts: the columns stay, empty.
+                None => row.extend(std::iter::repeat_n(
+                    String::new(),
+                    schema::world_columns(scenario).len(),
+                )),
             }
             row.push(String::new());
         }
@@ -50,11 +57,7 @@ fn world_fields(scenario: &Scenario, world: &WorldReport, row: &mut Vec<String>)
     let round = |r: Option<u32>| r.map_or(String::new(), |r| r.to_string());
     row.push(world.threat_final.to_string());
     row.push(world.ended_by.map_or("", |e| e.name()).into());
-    if scenario
-        .agents
-        .iter()
-        .any(|a| a.conduct.escalation.is_some())
-    {
+    if scenario.world.declares_escalation {
         row.push(round(world.escalated));
     }
     row.extend(world.withdrew.iter().map(|&r| round(r)));
@@ -85,7 +88,7 @@ pub fn push_trace(scenario: &Scenario, record: &RunRecord, out: &mut Vec<u8>) {
             row.extend(offer.utilities.iter().map(f64::to_string));
         }
         row.push(offer.response.name().to_string());
-        if !scenario.is_static() {
+        if scenario.world.declared {
             row.push(offer.note.clone().unwrap_or_default());
         }
         push_row(out, &row);

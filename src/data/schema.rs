@@ -168,22 +168,18 @@ pub fn sweep_run_columns(scenario: &Scenario, names: &[String]) -> Vec<Column> {
         .collect()
 }
 
-/// The columns of what moved during a run, for a scenario whose world moves
-/// (none otherwise, so static scenarios keep their columns): the threat in
+/// The columns of what moved during a run, for a scenario that declares a
+/// moving part (none otherwise, so old scenarios keep their columns): the threat in
 /// the concluding round, how a breakdown came about, the round the opponent
 /// escalated (when it can), the round each host withdrew its consent, and
 /// the round each event fired.
-fn world_columns(scenario: &Scenario) -> Vec<Column> {
+pub fn world_columns(scenario: &Scenario) -> Vec<Column> {
     use column::*;
-    if scenario.is_static() {
+    if !scenario.world.declared {
         return Vec::new();
     }
     let mut columns: Vec<Column> = fixed([THREAT_FINAL, ENDED_BY]).collect();
-    if scenario
-        .agents
-        .iter()
-        .any(|a| a.conduct.escalation.is_some())
-    {
+    if scenario.world.declares_escalation {
         columns.extend(fixed([ESCALATED_ROUND]));
     }
     for (i, a) in scenario.agents.iter().enumerate() {
@@ -206,7 +202,7 @@ fn world_columns(scenario: &Scenario) -> Vec<Column> {
 /// Columns of `rounds.csv`: one row per offer.
 pub fn trace_columns(scenario: &Scenario) -> Vec<Column> {
     use column::*;
-    let note = (!scenario.is_static()).then_some(NOTE);
+    let note = scenario.world.declared.then_some(NOTE);
     fixed([RUN_ID, TRACK, ROUND, OFFERER])
         .chain(issues(scenario))
         .chain(utilities(scenario))

@@ -240,6 +240,13 @@ impl Escalation {
 pub struct World {
     pub threat_path: Option<ThreatPath>,
     pub events: Vec<Event>,
+    /// Whether the config declares any moving part (a threat path, events,
+    /// or any agent's conduct key, even one set to its default): the
+    /// datasets then have the moving world's columns. A sweep point can
+    /// switch a mechanism off without changing the columns.
+    pub declared: bool,
+    /// Whether some agent declares an escalation (even a disabled one).
+    pub declares_escalation: bool,
 }
 
 impl World {

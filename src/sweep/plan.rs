@@ -53,6 +53,9 @@ pub struct SweepPlan {
     /// Where each parameter's values are written, then the `[sweep]` table:
     /// errors at a design point point there.
     places: Vec<(String, Option<Location>)>,
+    /// Whether the config declares a moving world (the datasets' columns
+    /// follow it; every point must agree).
+    world_declared: bool,
 }
 
 impl SweepPlan {
@@ -343,6 +346,7 @@ impl SweepPlan {
             text: loaded.text.clone(),
             base,
             scenario_name: loaded.scenario.name.clone(),
+            world_declared: loaded.scenario.world.declared,
             design,
             parameters,
             points,
@@ -461,12 +465,21 @@ impl SweepPlan {
                 return Err(fail(key.as_deref(), message));
             }
         };
-        validate(&raw, &self.file, None).map_err(|e| match e {
+        let scenario = validate(&raw, &self.file, None).map_err(|e| match e {
             ConfigError::Invalid { key, message, .. } => {
                 fail(Some(&key), format!("is invalid: {key} {message}"))
             }
             other => other,
-        })
+        })?;
+        if scenario.world.declared != self.world_declared {
+            // The datasets' columns follow the config; a swept key that
+            // declares a moving part only at some points would change them.
+            return Err(fail(
+                None,
+                "declares a moving world (a threat path, events or an agent's conduct key) that the config does not, which would change runs.csv's columns: give the swept key a value in the config too (e.g. may_abandon = false)".into(),
+            ));
+        }
+        Ok(scenario)
     }
 }
 

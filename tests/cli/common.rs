@@ -14,6 +14,9 @@ use tempfile::TempDir;
 /// The baseline scenario shipped with the repository.
 pub const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml");
 
+/// The 2007 situation standing still: the baseline before its world moved.
+pub const SITUATION: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/situation_2007.toml");
+
 /// Issues of the baseline, in config order.
 pub const ISSUES: [&str; 6] = [
     "interceptors",

@@ -283,7 +283,13 @@ fn an_error_in_an_inherited_key_points_into_the_file_that_sets_it() {
     .unwrap();
     let output = detente().args(["check"]).arg(&child).output().unwrap();
     let line = one_line_error(&output);
-    let at = format!("{}:53:", parent.display());
+    let text = fs::read_to_string(&parent).unwrap();
+    let number = text
+        .lines()
+        .position(|l| l.contains("beta = -1.0 }"))
+        .unwrap()
+        + 1;
+    let at = format!("{}:{number}:", parent.display());
     assert!(line.contains(&at), "expected `{at}` in: {line}");
     assert!(line.contains("agents.us.strategy.beta"), "{line}");
 }

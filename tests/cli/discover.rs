@@ -9,7 +9,7 @@ fn study(cwd: &Path) -> PathBuf {
         .current_dir(cwd)
         .args([
             "sweep",
-            BASELINE,
+            SITUATION,
             "-n",
             "20",
             "-q",

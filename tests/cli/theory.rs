@@ -90,7 +90,7 @@ fn zeuthen_runs_end_at_the_nash_package_of_their_environment() {
 
 #[test]
 fn analysis_of_the_baseline_reports_every_reference_point() {
-    let a = analyze("../baseline.toml", &[]);
+    let a = analyze("../situation_2007.toml", &[]);
     assert_eq!(a["packages"], 1782);
     assert!(a["feasible_packages"].as_u64().unwrap() <= 1782);
     for key in [
@@ -118,7 +118,7 @@ fn analysis_of_the_baseline_reports_every_reference_point() {
     let csv = detente()
         .args([
             "analyze",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/configs/baseline.toml"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/configs/situation_2007.toml"),
             "--format",
             "csv",
         ])
@@ -147,7 +147,11 @@ fn analysis_of_the_baseline_reports_every_reference_point() {
 fn runs_csv_says_how_far_each_deal_is_from_theory() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("run");
-    run_baseline(tmp.path(), &out, &["-n", "60"]);
+    detente()
+        .args(["run", SITUATION, "-n", "60", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
     let runs = read_csv(&out.join("runs.csv"));
     for row in &runs.rows {
         let distance: f64 = row["frontier_distance"].parse().unwrap();
@@ -202,7 +206,7 @@ fn dominated_points(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 // could sort first and stay on the frontier, dominated.
 #[test]
 fn baseline_frontier_has_no_dominated_point_from_the_radar_tie() {
-    let a = analyze("../baseline.toml", &[]);
+    let a = analyze("../situation_2007.toml", &[]);
     let points = frontier_utilities(&a, "us", "russia");
     assert_eq!(dominated_points(&points), vec![]);
     for w in points.windows(2) {
@@ -276,7 +280,7 @@ fn utility(solution: &serde_json::Value, agent: &str) -> f64 {
 // solutions give each negotiator at least its floor.
 #[test]
 fn nash_and_kalai_smorodinsky_are_reported_over_floors_and_over_breakdown() {
-    let a = analyze("../baseline.toml", &[]);
+    let a = analyze("../situation_2007.toml", &[]);
     let floors = [
         ("us", a["floors"]["us"].as_f64().unwrap()),
         ("russia", a["floors"]["russia"].as_f64().unwrap()),
@@ -303,7 +307,7 @@ fn nash_and_kalai_smorodinsky_are_reported_over_floors_and_over_breakdown() {
     assert_eq!(e["outside_options"][1], 0.55);
     // Text names them as JSON does.
     let text = detente()
-        .args(["analyze", BASELINE, "--format", "text"])
+        .args(["analyze", SITUATION, "--format", "text"])
         .output()
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
@@ -349,10 +353,10 @@ fn an_outside_option_better_than_bargaining_binds_the_equilibrium() {
 // impatience (δ = 0.1) costs it the same.
 #[test]
 fn last_offer_sets_the_parity_of_the_horizon() {
-    let a = analyze("../baseline.toml", &[]);
+    let a = analyze("../situation_2007.toml", &[]);
     assert_eq!(a["equilibrium"]["horizon_periods"], 72);
     assert_eq!(a["equilibrium"]["last_offer"], "opponent");
-    let a = analyze("../baseline.toml", &["--last-offer", "proposer"]);
+    let a = analyze("../situation_2007.toml", &["--last-offer", "proposer"]);
     assert_eq!(a["equilibrium"]["horizon_periods"], 71);
     assert_eq!(a["equilibrium"]["last_offer"], "proposer");
     let a = analyze("clamped_pie.toml", &["--last-offer", "proposer"]);
@@ -375,7 +379,7 @@ fn nash_share_is_measured_over_the_floors() {
     let tmp = TempDir::new().unwrap();
     let config = extended(
         tmp.path(),
-        "baseline.toml",
+        "situation_2007.toml",
         "[protocol]\nkind = \"zeuthen\"\ndeadline_rounds = 2000\n",
     );
     let out = tmp.path().join("zeuthen");

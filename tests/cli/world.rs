@@ -301,3 +301,54 @@ fn bad_escalation_and_threat_path_are_refused_before_anything_runs() {
         "{line}"
     );
 }
+
+// A sweep over the protocol of a moving config once wrote Zeuthen's points
+// (played in the opening world) without the moving world's columns: rows
+// of 30 fields under a header of 41.
+#[test]
+fn a_sweep_that_switches_the_world_off_at_some_points_keeps_one_header() {
+    let work = TempDir::new().unwrap();
+    let config = work.path().join("switch.toml");
+    fs::write(
+        &config,
+        format!(
+            "extends = \"{BASELINE}\"\n[scenario]\nname = \"switch\"\n[sweep]\nreplications = 3\n\
+             [[sweep.parameters]]\npath = \"protocol.kind\"\nvalues = [\"alternating\", \"zeuthen\"]\n\
+             [[sweep.parameters]]\npath = \"agents.us.may_abandon\"\nvalues = [true, false]\n"
+        ),
+    )
+    .unwrap();
+    let out = work.path().join("study");
+    detente()
+        .args(["sweep", "-q", "--no-plots", "--out"])
+        .arg(&out)
+        .arg(&config)
+        .assert()
+        .success();
+    for file in ["runs.csv", "rounds.csv"] {
+        let text = fs::read_to_string(out.join(file)).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let width = reader.headers().unwrap().len();
+        for record in reader.records() {
+            assert_eq!(record.unwrap().len(), width, "{file}");
+        }
+    }
+    // A swept key that declares a moving part only where the config does not
+    // would change the columns: refused, naming the point.
+    let still = work.path().join("still.toml");
+    fs::write(
+        &still,
+        format!(
+            "extends = \"{SITUATION}\"\n[sweep]\n[[sweep.parameters]]\npath = \"agents.us.may_abandon\"\nvalues = [true, false]\n"
+        ),
+    )
+    .unwrap();
+    let line = error_of(&["check"], &still);
+    assert!(line.contains("design point 0"), "{line}");
+    assert!(
+        line.contains("give the swept key a value in the config too"),
+        "{line}"
+    );
+}
