@@ -142,7 +142,71 @@ pub fn describe(s: &Scenario) -> String {
         None => "none (breakdown is the status quo)".to_string(),
     };
     let _ = write!(w, "  unilateral: {unilateral}");
+    moving_world(w, s);
     out
+}
+
+/// What moves during the talks (MODEL.md 7.14), for a config that declares it.
+fn moving_world(w: &mut String, s: &Scenario) {
+    use crate::model::world::Trigger;
+    if !s.world.declared {
+        return;
+    }
+    let _ = write!(w, "\nmoving world:");
+    if let Some(p) = &s.world.threat_path {
+        let _ = write!(
+            w,
+            "\n  threat path: reverts at {} a year to {}, volatility {}, re-assessed with probability {} a round",
+            p.rate, p.mean, p.volatility, p.reassessment
+        );
+    }
+    for a in &s.agents {
+        let c = &a.conduct;
+        let mut does = Vec::new();
+        if c.may_abandon {
+            does.push("may drop the plan".to_string());
+        }
+        if c.may_deploy {
+            does.push("may deploy without a deal".to_string());
+        }
+        if let Some(e) = &c.escalation {
+            does.push(format!("may escalate ({})", e.name));
+        }
+        if c.reevaluates_consent {
+            does.push("re-evaluates consent".to_string());
+        }
+        if c.ratification_hazard > 0.0 {
+            does.push(format!(
+                "consent lapses at {} a round",
+                c.ratification_hazard
+            ));
+        }
+        if c.pressure_follows_stake {
+            does.push("presses by its stake".to_string());
+        }
+        if !does.is_empty() {
+            let _ = write!(w, "\n  {:<10} {}", a.name, does.join(", "));
+        }
+    }
+    for e in &s.world.events {
+        let when = match e.trigger {
+            Trigger::Round(r) => format!("round {r}"),
+            Trigger::Hazard(p) => format!("probability {p} a round"),
+        };
+        let conditions = if e.when.is_empty() {
+            String::new()
+        } else {
+            format!(", {} condition(s)", e.when.len())
+        };
+        let _ = write!(
+            w,
+            "\n  event {}: {when}{conditions}, {} change(s){}",
+            e.name,
+            e.mutations.len(),
+            e.threat
+                .map_or(String::new(), |t| format!(", threat to {t}"))
+        );
+    }
 }
 
 fn group_thousands(n: u128) -> String {

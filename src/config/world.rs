@@ -168,7 +168,14 @@ pub(super) fn world(
                 ),
             ));
         }
-        events.push(self::event(c, raw, scenario, &key, event, &names)?);
+        let before = Scenario {
+            world: World {
+                threat_path: threat_path.clone(),
+                ..World::default()
+            },
+            ..scenario.clone()
+        };
+        events.push(self::event(c, raw, &before, &key, event, &names)?);
     }
     let declares_escalation = raw.agents.values().any(|a| a.escalation.is_some());
     let declared = threat_path.is_some()
@@ -466,12 +473,91 @@ fn changes(
         }
         other => other,
     })?;
-    diff(scenario, &after).map_err(|what| {
+    let mut mutations = diff(scenario, &after).map_err(|what| {
         c.fail(
             format!("{key}.set"),
             format!("{of}: {what} cannot change during a run"),
         )
-    })
+    })?;
+    // A value set to what the config already has still sets it when the
+    // event fires (it may undo an earlier event).
+    for (path, _) in &paths {
+        if let Some(m) = setting(scenario, &after, path)
+            && !mutations.contains(&m)
+        {
+            mutations.push(m);
+        }
+    }
+    Ok(mutations)
+}
+
+/// The change that setting `path` makes, with the value `after` has.
+fn setting(before: &Scenario, after: &Scenario, path: &str) -> Option<Mutation> {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["agents", name, field, ..] => {
+            let j = after.agents.iter().position(|a| a.name == *name)?;
+            let a = &after.agents[j];
+            let change = match *field {
+                "weights" => AgentChange::Weights(a.weights),
+                "base" => AgentChange::Base(a.base),
+                "effects" | "threat_effects" => {
+                    let i = after
+                        .issues
+                        .iter()
+                        .position(|i| Some(&i.name.as_str()) == parts.get(3))?;
+                    if *field == "effects" {
+                        AgentChange::Effects(i, a.effects[i].clone())
+                    } else {
+                        AgentChange::ThreatEffects(i, a.threat_effects[i].clone())
+                    }
+                }
+                "oil_exposure" => AgentChange::OilExposure(a.oil_exposure),
+                "unilateral_effects" => AgentChange::UnilateralEffects(a.unilateral_effects),
+                "status_quo_effects" => AgentChange::StatusQuoEffects(a.status_quo_effects),
+                "risk" => AgentChange::Risk(a.risk),
+                "reservation" => AgentChange::Reservation(a.reservation),
+                "reservation_oil" => AgentChange::ReservationOil(a.reservation_oil),
+                "discount" => AgentChange::Discount(a.discount),
+                "strategy" => AgentChange::Strategy(a.strategy.clone()),
+                "pressure" | "energy_dependence" => match a.role {
+                    Role::Ally {
+                        pressure,
+                        energy_dependence,
+                        ..
+                    } => {
+                        if *field == "pressure" {
+                            AgentChange::Pressure(pressure)
+                        } else {
+                            AgentChange::EnergyDependence(energy_dependence)
+                        }
+                    }
+                    _ => return None,
+                },
+                _ => AgentChange::Conduct(Box::new(a.conduct.clone())),
+            };
+            Some(Mutation::Agent(j, change))
+        }
+        ["environment", "oil_price", "drift"] => {
+            Some(Mutation::OilDrift(after.environment.oil.drift))
+        }
+        ["environment", "oil_price", "volatility"] => {
+            Some(Mutation::OilVolatility(after.environment.oil.volatility))
+        }
+        ["environment", "oil_price", "reference"] => {
+            Some(Mutation::OilReference(after.environment.oil.reference))
+        }
+        ["environment", "threat_path", ..] => {
+            after.world.threat_path.clone().map(Mutation::ThreatPath)
+        }
+        ["protocol", "unilateral", ..] => {
+            Some(Mutation::Unilateral(after.protocol.unilateral.clone()))
+        }
+        _ => {
+            let _ = before;
+            None
+        }
+    }
 }
 
 /// The changes that turn `before` into `after`, or the first part that

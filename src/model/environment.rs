@@ -201,6 +201,31 @@ mod tests {
     }
 
     #[test]
+    fn drift_of_half_the_variance_keeps_the_median_price_flat() {
+        // The median of P_0 exp((μ − σ²/2)t + σW_t) is P_0 exp((μ − σ²/2)t):
+        // flat for μ = σ²/2, P_0 e^{−σ²t/2} for μ = 0 (the baseline's σ = 0.45
+        // over 35 monthly steps: $70 → $52).
+        let median_final = |drift: f64| {
+            let mut env = environment(0.45);
+            env.oil.drift = drift;
+            env.oil.years_per_round = 1.0 / 12.0;
+            let mut last: Vec<f64> = (0..4001)
+                .map(|seed| env.draw(seed, 36).oil_prices[35])
+                .collect();
+            last.sort_by(f64::total_cmp);
+            last[2000]
+        };
+        let flat = median_final(0.45 * 0.45 / 2.0);
+        assert!((flat / 70.0 - 1.0).abs() < 0.05, "median {flat}");
+        let falling = median_final(0.0);
+        let expected = 70.0 * (-0.45f64 * 0.45 / 2.0 * 35.0 / 12.0).exp();
+        assert!(
+            (falling / expected - 1.0).abs() < 0.05,
+            "median {falling} vs {expected}"
+        );
+    }
+
+    #[test]
     fn replayed_shocks_rebuild_the_drawn_price_path() {
         let env = environment(0.3);
         let d = env.draw(9, 12);

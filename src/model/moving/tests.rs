@@ -52,3 +52,197 @@ fn the_moving_protocol_in_a_still_world_is_the_still_protocol() {
         }
     }
 }
+
+use crate::model::world::{
+    AgentChange, Condition, Escalation, Event, Mutation, ThreatPath, Trigger,
+};
+use crate::model::{EndedBy, Outcome};
+
+fn situation() -> Scenario {
+    config::parse(
+        include_str!("../../../configs/situation_2007.toml"),
+        "situation_2007.toml",
+    )
+    .expect("the 2007 situation is valid")
+    .1
+}
+
+fn index(s: &Scenario, name: &str) -> usize {
+    s.agents.iter().position(|a| a.name == name).unwrap()
+}
+
+fn runs(s: &Scenario, seeds: std::ops::Range<u64>) -> Vec<RunResult> {
+    let model = Model::new(s.clone());
+    let mut scratch = Scratch::default();
+    seeds
+        .map(|seed| model.simulate(seed, &mut scratch, None))
+        .collect()
+}
+
+fn event(name: &str, trigger: Trigger, mutations: Vec<Mutation>) -> Event {
+    Event {
+        name: name.into(),
+        trigger,
+        when: Vec::new(),
+        threat: None,
+        mutations,
+    }
+}
+
+#[test]
+fn the_threat_path_moves_within_the_unit_interval() {
+    let mut s = situation();
+    s.world.threat_path = Some(ThreatPath {
+        rate: 0.5,
+        mean: 0.4,
+        volatility: 0.6,
+        reassessment: 0.5,
+    });
+    let results = runs(&s, 0..200);
+    let moved = results
+        .iter()
+        .filter(|r| {
+            let w = r.world.as_ref().unwrap();
+            assert!((0.0..=1.0).contains(&w.threat_final));
+            w.threat_final != r.threat
+        })
+        .count();
+    assert!(moved > 100, "the threat moved in {moved} of 200 runs");
+}
+
+#[test]
+fn events_fire_in_their_round_by_their_hazard_and_only_when_their_conditions_hold() {
+    let mut s = situation();
+    let us = index(&s, "us");
+    let reservation = |x| vec![Mutation::Agent(us, AgentChange::Reservation(x))];
+    s.world.events = vec![
+        event("dated", Trigger::Round(7), reservation(0.5)),
+        event("always", Trigger::Hazard(1.0), reservation(0.5)),
+        event("never", Trigger::Hazard(0.0), reservation(0.5)),
+        Event {
+            when: vec![Condition::ThreatAbove(2.0)],
+            ..event("impossible", Trigger::Round(2), reservation(0.5))
+        },
+        Event {
+            when: vec![Condition::Fired(0)],
+            ..event("after", Trigger::Hazard(1.0), reservation(0.5))
+        },
+    ];
+    for r in runs(&s, 0..100) {
+        let w = r.world.unwrap();
+        let dated = if r.rounds >= 7 { Some(7) } else { None };
+        assert_eq!(w.fired, vec![dated, Some(1), None, None, dated]);
+    }
+}
+
+#[test]
+fn an_oil_event_continues_the_path_from_its_round_with_the_runs_own_shocks() {
+    let mut s = situation();
+    let o = index(&s, "russia");
+    s.agents[o].reservation = 0.99; // no deal: every run reaches the deadline
+    let still = runs(&s, 0..50);
+    s.world.events = vec![event(
+        "crash",
+        Trigger::Round(19),
+        vec![Mutation::OilDrift(-3.0)],
+    )];
+    let crashed = runs(&s, 0..50);
+    for (a, b) in still.iter().zip(&crashed) {
+        assert_eq!(a.rounds, 36);
+        // P_36 = P_19 · exp(17 steps of the drift's change) · (the same shocks).
+        let ratio = b.oil_price_final / a.oil_price_final;
+        let expected = (-3.0 * 17.0 * s.environment.oil.years_per_round).exp();
+        assert!(
+            (ratio / expected - 1.0).abs() < 1e-9,
+            "{ratio} vs {expected}"
+        );
+    }
+}
+
+#[test]
+fn a_proposer_without_a_deal_or_a_deployment_in_reach_drops_the_plan_at_once() {
+    let mut s = situation();
+    let (us, russia, czech) = (index(&s, "us"), index(&s, "russia"), index(&s, "czech"));
+    s.agents[us].conduct.may_abandon = true;
+    s.agents[russia].reservation = 0.99;
+    s.agents[czech].reservation = 1.0;
+    for r in runs(&s, 0..50) {
+        assert_eq!((r.outcome, r.rounds), (Outcome::StatusQuo, 1));
+        assert_eq!(r.world.unwrap().ended_by, Some(EndedBy::Proposer));
+    }
+}
+
+#[test]
+fn the_opponent_escalates_only_when_it_pays() {
+    let mut s = situation();
+    let russia = index(&s, "russia");
+    let us = index(&s, "us");
+    let mut costly = vec![[0.0; 3]; s.agents.len()];
+    costly[russia] = [-0.1, 0.0, 0.0];
+    let none = vec![[0.0; 3]; s.agents.len()];
+    s.agents[russia].conduct.escalation = Some(Escalation {
+        name: "costly".into(),
+        effects: costly,
+        unilateral_effects: none.clone(),
+        status_quo_effects: none.clone(),
+    });
+    assert!(
+        runs(&s, 0..100)
+            .iter()
+            .all(|r| r.world.as_ref().unwrap().escalated.is_none())
+    );
+    // Raising the US's cost of deploying alone pays Russia where the US would
+    // otherwise deploy.
+    let mut deterrent = none.clone();
+    deterrent[us] = [-0.3, -0.3, 0.0];
+    s.agents[russia].conduct.escalation = Some(Escalation {
+        name: "deterrent".into(),
+        effects: none.clone(),
+        unilateral_effects: deterrent,
+        status_quo_effects: none,
+    });
+    let escalated = runs(&s, 0..100)
+        .iter()
+        .filter(|r| r.world.as_ref().unwrap().escalated.is_some())
+        .count();
+    assert!(escalated > 0, "Russia never found the deterrent worth it");
+}
+
+#[test]
+fn a_host_whose_ratification_fails_vetoes_its_soil_and_blocks_deployment() {
+    let mut s = situation();
+    let czech = index(&s, "czech");
+    s.agents[czech].conduct.ratification_hazard = 1.0;
+    for r in runs(&s, 0..100) {
+        let w = r.world.unwrap();
+        assert_eq!(w.withdrew[1], Some(1), "czech withdraws in round 1");
+        assert_ne!(r.outcome, Outcome::Unilateral);
+        assert_eq!(r.package[1], 0, "no radar in any outcome");
+    }
+}
+
+// An event once also "changed" the threat path from none to the config's
+// (the scenario it was compared with had no path yet), so a later event
+// reset a path an earlier one had changed.
+#[test]
+fn an_event_changes_only_what_it_sets() {
+    let s = config::parse(
+        include_str!("../../../configs/baseline.toml"),
+        "baseline.toml",
+    )
+    .unwrap()
+    .1;
+    let count = |name: &str| {
+        s.world
+            .events
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap()
+            .mutations
+            .len()
+    };
+    assert_eq!(count("oil_rally"), 1);
+    assert_eq!(count("oil_floor"), 1, "it sets the config's drift again");
+    assert_eq!(count("host_agreements"), 1);
+    assert_eq!(count("new_administration"), 2);
+}
