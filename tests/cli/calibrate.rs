@@ -473,3 +473,24 @@ fn copy_dir(from: &Path, to: &Path) {
         fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+/// The calibrated baseline's most likely outcome is the historical one: the
+/// status quo on the sites, with START renewed.
+#[test]
+fn the_calibrated_baseline_makes_history_the_most_likely_outcome() {
+    let work = TempDir::new().unwrap();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/baseline_calibrated.toml");
+    detente()
+        .current_dir(work.path())
+        .arg("run")
+        .arg(&config)
+        .args(["-n", "300", "--out", "out"])
+        .assert()
+        .success();
+    let runs = read_csv(&work.path().join("out/runs.csv"));
+    let share = |column: &str, value: &str| {
+        runs.rows.iter().filter(|r| r[column] == value).count() as f64 / runs.rows.len() as f64
+    };
+    assert!(share("outcome", "status_quo") > 0.9, "{}", share("outcome", "status_quo"));
+    assert!(share("start_outcome", "agreement") > 0.9);
+}
