@@ -13,6 +13,7 @@ pub mod data;
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod math;
 pub mod model;
 pub mod plot;
 

@@ -491,6 +491,10 @@ fn the_calibrated_baseline_makes_history_the_most_likely_outcome() {
     let share = |column: &str, value: &str| {
         runs.rows.iter().filter(|r| r[column] == value).count() as f64 / runs.rows.len() as f64
     };
-    assert!(share("outcome", "status_quo") > 0.9, "{}", share("outcome", "status_quo"));
+    assert!(
+        share("outcome", "status_quo") > 0.9,
+        "{}",
+        share("outcome", "status_quo")
+    );
     assert!(share("start_outcome", "agreement") > 0.9);
 }
