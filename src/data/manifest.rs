@@ -120,6 +120,14 @@ pub struct CalibrationShardManifest {
     pub digests: Vec<FileDigest>,
 }
 
+/// The manifest of a calibration directory (`None` for anything else).
+pub fn calibration(dir: &Path) -> Option<CalibrationManifest> {
+    let text = fs::read_to_string(dir.join(file::MANIFEST)).ok()?;
+    serde_json::from_str::<CalibrationManifest>(&text)
+        .ok()
+        .filter(|m| m.tool == "detente" && m.command == "calibrate")
+}
+
 /// A manifest read back: of a run, or of a study (a sweep or a merge).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManifest {
