@@ -113,7 +113,7 @@ pub fn default_out(dir: &Path) -> Result<PathBuf, Error> {
 enum Source {
     Study(Verified),
     Calibration {
-        manifest: CalibrationManifest,
+        manifest: Box<CalibrationManifest>,
         particles: Table,
     },
 }
@@ -151,7 +151,7 @@ impl Source {
         }
         let particles = Table::from_path(&path)?;
         Ok(Source::Calibration {
-            manifest,
+            manifest: Box::new(manifest),
             particles,
         })
     }

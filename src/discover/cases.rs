@@ -242,7 +242,7 @@ pub fn read_particles(
             path.display()
         )));
     };
-    let Some(target) = at(name).filter(|&j| j == distance || j > distance) else {
+    let Some(target) = at(name).filter(|&j| j >= distance) else {
         return Err(Error::Usage(format!(
             "{}: no output column `{name}` (outputs: {})",
             path.display(),
