@@ -44,6 +44,9 @@ mod snapshots;
 #[path = "cli/discover.rs"]
 mod discover;
 
+#[path = "cli/pinned.rs"]
+mod pinned;
+
 #[path = "cli/calibrate.rs"]
 mod calibrate;
 
