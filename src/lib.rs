@@ -21,3 +21,4 @@ pub use error::Error;
 pub mod sensitivity;
 pub mod sweep;
 pub mod theory;
+pub mod tournament;

@@ -50,6 +50,9 @@ mod pinned;
 #[path = "cli/calibrate.rs"]
 mod calibrate;
 
+#[path = "cli/tournament.rs"]
+mod tournament;
+
 // ---------------------------------------------------------------- run
 
 #[test]
