@@ -7,6 +7,7 @@ pub mod raw;
 pub mod raw_calibration;
 pub mod raw_tournament;
 pub mod validate;
+mod world;
 
 use std::io::Read;
 use std::path::Path;

@@ -22,6 +22,96 @@ pub struct RawConfig {
     pub calibration: Option<RawCalibration>,
     /// Read by `detente tournament`; other commands ignore it.
     pub tournament: Option<RawTournament>,
+    /// Things that happen during the talks (`[[events]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<RawEvent>,
+}
+
+/// One `[[events]]` table: when it fires and what it changes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub name: String,
+    /// Fires in this round (1-based) ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
+    /// ... or with this probability in each round (a hazard).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// Fires only while every condition holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<RawWhen>,
+    /// Sets the perceived threat when it fires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat: Option<f64>,
+    /// Values to change, by the dotted paths sweeps use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<toml::Table>,
+    /// Free text: what the event stands for, with its source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The conditions of an event, all of which must hold.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWhen {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leverage_above: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leverage_below: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_above: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_below: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oil_price_above: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oil_price_below: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_escalated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fired: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_fired: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_round: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_round: Option<u32>,
+}
+
+/// An opponent's escalation: its effects on agents' attributes and on the
+/// breakdown outcomes, each `{agent = {attribute = x}}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEscalation {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub effects: IndexMap<String, RawAttributes>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub unilateral_effects: IndexMap<String, RawAttributes>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub status_quo_effects: IndexMap<String, RawAttributes>,
+}
+
+/// The perceived threat as a path (`[environment.threat_path]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreatPath {
+    /// Mean-reversion rate per year (0: a random walk).
+    #[serde(default)]
+    pub rate: f64,
+    /// Long-run mean (default: the mean of the threat's distribution).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    pub volatility: f64,
+    /// Probability that the perception is updated in a round (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reassessment: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -151,6 +241,24 @@ pub struct RawAgent {
     pub presses: Option<String>,
     pub pressure: Option<f64>,
     pub energy_dependence: Option<f64>,
+    /// Proposer: may end the talks in the status quo in any round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_abandon: Option<bool>,
+    /// Proposer: may deploy unilaterally in any round the hosts consent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_deploy: Option<bool>,
+    /// Opponent: an action it may take once during the talks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<RawEscalation>,
+    /// Host: judge consent every round, not once at the opening.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reevaluates_consent: Option<bool>,
+    /// Host: per-round probability that consent lapses for good.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratification_hazard: Option<f64>,
+    /// Ally: pressure follows the ally's own stake in the deal on the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pressure_follows_stake: Option<bool>,
 }
 
 fn one() -> f64 {
@@ -208,6 +316,8 @@ pub enum RawEffect {
 pub struct RawEnvironment {
     pub threat: RawThreat,
     pub oil_price: RawOil,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_path: Option<RawThreatPath>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

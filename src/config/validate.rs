@@ -11,7 +11,7 @@ use super::raw::{
 use crate::data::schema::{self, Clash, Origin};
 use crate::model::{
     ATTRIBUTES, Agent, Environment, Issue, IssueKind, Linkage, OilModel, Package, Protocol,
-    ProtocolKind, Role, Scenario, Strategy, ThreatModel,
+    ProtocolKind, Role, Scenario, Strategy, ThreatModel, World,
 };
 
 /// Largest package space a scenario may have.
@@ -38,13 +38,13 @@ pub const MAX_LOG_PRICE_SD: f64 = 10.0;
 pub const MAX_LOG_PRICE_DRIFT: f64 = 200.0;
 
 /// Builds errors that name the file and, where the source is known, the line.
-struct Checker<'a> {
-    file: &'a str,
-    text: Option<&'a str>,
+pub(super) struct Checker<'a> {
+    pub(super) file: &'a str,
+    pub(super) text: Option<&'a str>,
 }
 
 impl Checker<'_> {
-    fn fail(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    pub(super) fn fail(&self, key: impl Into<String>, message: impl Into<String>) -> ConfigError {
         let key = key.into();
         ConfigError::Invalid {
             file: self.file.to_string(),
@@ -55,7 +55,13 @@ impl Checker<'_> {
     }
 
     /// A finite number within `[low, high]`.
-    fn range(&self, key: &str, value: f64, low: f64, high: f64) -> Result<f64, ConfigError> {
+    pub(super) fn range(
+        &self,
+        key: &str,
+        value: f64,
+        low: f64,
+        high: f64,
+    ) -> Result<f64, ConfigError> {
         // Formatted only for a message: validation runs once per design
         // point and per calibration candidate.
         let got = || number(value);
@@ -72,7 +78,7 @@ impl Checker<'_> {
     }
 
     /// A finite number strictly above `low`.
-    fn above(&self, key: &str, value: f64, low: f64) -> Result<f64, ConfigError> {
+    pub(super) fn above(&self, key: &str, value: f64, low: f64) -> Result<f64, ConfigError> {
         self.range(key, value, f64::NEG_INFINITY, f64::INFINITY)?;
         if value <= low {
             return Err(self.fail(key, format!("must be > {low} (got {})", number(value))));
@@ -81,17 +87,17 @@ impl Checker<'_> {
     }
 
     /// A number within `±MAX_MAGNITUDE`.
-    fn magnitude(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
+    pub(super) fn magnitude(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
         self.range(key, value, -MAX_MAGNITUDE, MAX_MAGNITUDE)
     }
 
     /// A number in `(0, MAX_MAGNITUDE]`.
-    fn positive(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
+    pub(super) fn positive(&self, key: &str, value: f64) -> Result<f64, ConfigError> {
         self.above(key, value, 0.0)?;
         self.range(key, value, 0.0, MAX_MAGNITUDE)
     }
 
-    fn identifier(&self, key: &str, name: &str) -> Result<(), ConfigError> {
+    pub(super) fn identifier(&self, key: &str, name: &str) -> Result<(), ConfigError> {
         let mut chars = name.chars();
         let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -108,7 +114,7 @@ impl Checker<'_> {
     }
 
     /// Index of `name` in `names`, or an error that suggests the nearest one.
-    fn lookup(
+    pub(super) fn lookup(
         &self,
         key: &str,
         what: &str,
@@ -171,6 +177,11 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
         agents,
         environment,
         protocol,
+        world: World::default(),
+    };
+    let scenario = Scenario {
+        world: super::world::world(&c, raw, &scenario)?,
+        ..scenario
     };
     match schema::find_clash(&scenario, &[]) {
         Some(clash) => Err(c.fail(
@@ -220,6 +231,7 @@ pub fn origin_key(scenario: &Scenario, origin: Origin) -> String {
         Origin::Issue(i) => format!("issues.{}", scenario.issues[i].name),
         Origin::Agent(i) => format!("agents.{}", scenario.agents[i].name),
         Origin::Parameter(i) => format!("sweep.parameters[{i}].name"),
+        Origin::Event(i) => format!("events[{i}].name"),
         Origin::Fixed => String::new(),
     }
 }
@@ -231,10 +243,12 @@ pub fn clash_message(scenario: &Scenario, clash: &Clash) -> String {
         Origin::Issue(i) => format!("issue `{}`", scenario.issues[i].name),
         Origin::Agent(i) => format!("agent `{}`", scenario.agents[i].name),
         Origin::Parameter(i) => format!("sweep.parameters[{i}]"),
+        Origin::Event(i) => format!("event `{}`", scenario.world.events[i].name),
     };
     let rename = match clash.second {
         Origin::Issue(_) => "rename the issue",
         Origin::Agent(_) => "rename the agent",
+        Origin::Event(_) => "rename the event",
         _ => "give the parameter another `name`",
     };
     format!(
@@ -504,6 +518,7 @@ fn agent(
             d
         },
         strategy,
+        conduct: super::world::conduct(c, &key, raw, agent_names)?,
     })
 }
 

@@ -3,7 +3,7 @@
 use super::row::push_row;
 use super::schema;
 use crate::engine::RunRecord;
-use crate::model::Scenario;
+use crate::model::{Scenario, WorldReport};
 
 /// Appends the run columns of one record to `row`.
 pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>) {
@@ -30,6 +30,9 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
             row.push(e.frontier_distance.to_string());
             row.push(e.nash_share.map_or(String::new(), |x| x.to_string()));
             row.push(e.spe_distance.to_string());
+            if let Some(world) = &r.world {
+                world_fields(scenario, world, row);
+            }
             row.push(String::new());
         }
         Err(message) => {
@@ -42,6 +45,22 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
     }
 }
 
+/// The columns of what moved during a run (see `schema::world_columns`).
+fn world_fields(scenario: &Scenario, world: &WorldReport, row: &mut Vec<String>) {
+    let round = |r: Option<u32>| r.map_or(String::new(), |r| r.to_string());
+    row.push(world.threat_final.to_string());
+    row.push(world.ended_by.map_or("", |e| e.name()).into());
+    if scenario
+        .agents
+        .iter()
+        .any(|a| a.conduct.escalation.is_some())
+    {
+        row.push(round(world.escalated));
+    }
+    row.extend(world.withdrew.iter().map(|&r| round(r)));
+    row.extend(world.fired.iter().map(|&r| round(r)));
+}
+
 /// Appends one record's offers as `rounds.csv` rows to `out`.
 pub fn push_trace(scenario: &Scenario, record: &RunRecord, out: &mut Vec<u8>) {
     let mut row = Vec::new();
@@ -50,10 +69,25 @@ pub fn push_trace(scenario: &Scenario, record: &RunRecord, out: &mut Vec<u8>) {
         row.push(record.index.to_string());
         row.push(offer.track.name().to_string());
         row.push(offer.round.to_string());
-        row.push(scenario.agents[offer.offerer].name.clone());
-        row.extend(scenario.labels(&offer.package));
-        row.extend(offer.utilities.iter().map(f64::to_string));
+        row.push(
+            offer
+                .offerer
+                .map_or(String::new(), |a| scenario.agents[a].name.clone()),
+        );
+        if offer.package.is_empty() {
+            row.extend(std::iter::repeat_n(String::new(), scenario.issues.len()));
+        } else {
+            row.extend(scenario.labels(&offer.package));
+        }
+        if offer.utilities.is_empty() {
+            row.extend(std::iter::repeat_n(String::new(), scenario.agents.len()));
+        } else {
+            row.extend(offer.utilities.iter().map(f64::to_string));
+        }
         row.push(offer.response.name().to_string());
+        if !scenario.is_static() {
+            row.push(offer.note.clone().unwrap_or_default());
+        }
         push_row(out, &row);
     }
 }

@@ -59,6 +59,20 @@ pub mod column {
     pub const SHARE_STATUS_QUO: &str = "share_status_quo";
     pub const MEAN_ROUNDS: &str = "mean_rounds";
     pub const START_RENEWAL_RATE: &str = "start_renewal_rate";
+    pub const THREAT_FINAL: &str = "threat_final";
+    pub const ENDED_BY: &str = "ended_by";
+    pub const ESCALATED_ROUND: &str = "escalated_round";
+    pub const NOTE: &str = "note";
+
+    /// The round a host withdrew its consent, in `runs.csv` of a moving world.
+    pub fn withdrew(host: &str) -> String {
+        format!("withdrew_{host}")
+    }
+
+    /// The round an event fired, in `runs.csv` of a scenario with events.
+    pub fn event(name: &str) -> String {
+        format!("event_{name}")
+    }
 
     /// An agent's utility in `runs.csv` and `rounds.csv`.
     pub fn utility(agent: &str) -> String {
@@ -87,6 +101,8 @@ pub enum Origin {
     Agent(usize),
     /// The name of sweep parameter `i`.
     Parameter(usize),
+    /// Built from the name of `scenario.world.events[i]`.
+    Event(usize),
 }
 
 /// A column and where its name comes from.
@@ -148,18 +164,56 @@ pub fn sweep_run_columns(scenario: &Scenario, names: &[String]) -> Vec<Column> {
             FRONTIER_DISTANCE,
             NASH_SHARE,
             SPE_DISTANCE,
-            MESSAGE,
         ]))
+        .chain(world_columns(scenario))
+        .chain(fixed([MESSAGE]))
         .collect()
+}
+
+/// The columns of what moved during a run, for a scenario whose world moves
+/// (none otherwise, so static scenarios keep their columns): the threat in
+/// the concluding round, how a breakdown came about, the round the opponent
+/// escalated (when it can), the round each host withdrew its consent, and
+/// the round each event fired.
+fn world_columns(scenario: &Scenario) -> Vec<Column> {
+    use column::*;
+    if scenario.is_static() {
+        return Vec::new();
+    }
+    let mut columns: Vec<Column> = fixed([THREAT_FINAL, ENDED_BY]).collect();
+    if scenario
+        .agents
+        .iter()
+        .any(|a| a.conduct.escalation.is_some())
+    {
+        columns.extend(fixed([ESCALATED_ROUND]));
+    }
+    for (i, a) in scenario.agents.iter().enumerate() {
+        if matches!(a.role, crate::model::Role::Host { .. }) {
+            columns.push(Column {
+                name: withdrew(&a.name),
+                origin: Origin::Agent(i),
+            });
+        }
+    }
+    for (i, e) in scenario.world.events.iter().enumerate() {
+        columns.push(Column {
+            name: event(&e.name),
+            origin: Origin::Event(i),
+        });
+    }
+    columns
 }
 
 /// Columns of `rounds.csv`: one row per offer.
 pub fn trace_columns(scenario: &Scenario) -> Vec<Column> {
     use column::*;
+    let note = (!scenario.is_static()).then_some(NOTE);
     fixed([RUN_ID, TRACK, ROUND, OFFERER])
         .chain(issues(scenario))
         .chain(utilities(scenario))
         .chain(fixed([RESPONSE]))
+        .chain(fixed(note))
         .collect()
 }
 

@@ -18,6 +18,7 @@
 
 use super::outcome::Outcome;
 use super::strategy::Strategy;
+use super::world::Conduct;
 
 /// The three attributes every utility is defined over.
 pub const ATTRIBUTES: [&str; 3] = ["security", "influence", "oil"];
@@ -87,6 +88,9 @@ pub struct Agent {
     /// Discount factor δ in (0, 1] per offer period (two periods per round).
     pub discount: f64,
     pub strategy: Strategy,
+    /// What the agent does beyond offers and answers (outside options,
+    /// escalation, consent re-evaluated, pressure by stake); passive by default.
+    pub conduct: Conduct,
 }
 
 impl Agent {
@@ -195,7 +199,7 @@ impl Agent {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::strategy::Strategy;
 
@@ -218,6 +222,7 @@ mod tests {
                 beta: 1.0,
                 kappa: 0.0,
             },
+            conduct: Conduct::default(),
         }
     }
 

@@ -114,6 +114,22 @@ impl Environment {
         }
     }
 
+    /// The standard-normal shocks Z_1 … Z_{rounds−1} of the price path that
+    /// [`Environment::draw`] draws from `seed`, replayed from the same
+    /// stream, so an event that changes the oil process mid-run can continue
+    /// the path with the run's own shocks.
+    pub fn oil_shocks(&self, seed: u64, rounds: u32) -> Vec<f64> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        if let ThreatModel::Beta { alpha, beta } = self.threat {
+            let _: f64 = Beta::new(alpha, beta)
+                .expect("validated: alpha and beta are finite and positive")
+                .sample(&mut rng);
+        }
+        (1..rounds.max(1))
+            .map(|_| StandardNormal.sample(&mut rng))
+            .collect()
+    }
+
     /// The environment at its expected values: mean threat, constant initial price.
     pub fn expected(&self, rounds: u32) -> EnvironmentDraw {
         let rounds = rounds.max(1) as usize;
@@ -182,6 +198,19 @@ mod tests {
         let (mu, sigma) = ((0.05 - 0.08) * 0.25, 0.4 * 0.5);
         assert!((mean - mu).abs() < 4.0 * sigma / n.sqrt(), "mean {mean}");
         assert!((sd - sigma).abs() < 0.01, "sd {sd}");
+    }
+
+    #[test]
+    fn replayed_shocks_rebuild_the_drawn_price_path() {
+        let env = environment(0.3);
+        let d = env.draw(9, 12);
+        let z = env.oil_shocks(9, 12);
+        let (mu, s, dt) = (0.05f64, 0.3f64, 0.25f64);
+        let mut p = 70.0;
+        for (r, z) in z.iter().enumerate() {
+            p *= ((mu - 0.5 * s * s) * dt + s * dt.sqrt() * z).exp();
+            assert_eq!(p, d.oil_prices[r + 1]);
+        }
     }
 
     #[test]

@@ -28,18 +28,28 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(space: &Subspace, agents: &[Agent]) -> Layout {
+        Layout::covering(space, std::slice::from_ref(&agents))
+    }
+
+    /// A layout valid for every one of several versions of the agents (as
+    /// events may change hosts' effects mid-run): an issue is a host issue
+    /// if some host cares about it in any of them.
+    pub fn covering(space: &Subspace, versions: &[&[Agent]]) -> Layout {
         let allowed = space.allowed();
         let host_cares = |i: usize| {
-            agents.iter().any(|a| match &a.role {
-                Role::Host { soil } => {
-                    soil.contains(&i)
-                        || a.effects[i]
-                            .iter()
-                            .chain(&a.threat_effects[i])
-                            .any(|e| e.iter().any(|&x| x != 0.0))
-                }
-                _ => false,
-            })
+            versions
+                .iter()
+                .flat_map(|v| v.iter())
+                .any(|a| match &a.role {
+                    Role::Host { soil } => {
+                        soil.contains(&i)
+                            || a.effects[i]
+                                .iter()
+                                .chain(&a.threat_effects[i])
+                                .any(|e| e.iter().any(|&x| x != 0.0))
+                    }
+                    _ => false,
+                })
         };
         let (host_issues, free_issues) = (0..allowed.len())
             .filter(|&i| allowed[i].len() > 1 || host_cares(i))
@@ -85,6 +95,9 @@ pub struct HostTerms<'a> {
     pub status_quo: &'a [u32],
     /// Oil leverage at which hosts state their terms.
     pub leverage: f64,
+    /// Hosts (agent indices) whose consent has lapsed: they veto every
+    /// package that deploys on their soil.
+    pub withdrawn: &'a [usize],
 }
 
 /// Builds both frontiers of a track for threat θ into `buffers`.
@@ -168,7 +181,9 @@ pub fn build(
                 k.is_some_and(|k| allowed[i][positions[k]] != hosts.status_quo[i])
             });
             let (base, floor) = host_floors[h];
-            !touches || ties::at_least(package_value(&b.host_terms[h], base).clamp(0.0, 1.0), floor)
+            !touches
+                || (!hosts.withdrawn.contains(&hosts.hosts[h])
+                    && ties::at_least(package_value(&b.host_terms[h], base).clamp(0.0, 1.0), floor))
         });
         let index: u32 = layout
             .host_issues
@@ -302,7 +317,7 @@ mod tests {
                 &space,
                 &s.agents[s.proposer()],
                 &s.agents[s.opponent()],
-                &HostTerms { agents: &s.agents, hosts: &hosts, status_quo: &s.protocol.status_quo, leverage },
+                &HostTerms { agents: &s.agents, hosts: &hosts, status_quo: &s.protocol.status_quo, leverage, withdrawn: &[] },
                 threat,
                 &mut buffers,
             );

@@ -37,6 +37,16 @@ pub enum Response {
     Concede,
     /// Zeuthen: the offerer holds its offer.
     Hold,
+    /// Not an offer: an event fired (its name in the record's note).
+    Event,
+    /// Not an offer: the opponent escalated (the action in the note).
+    Escalate,
+    /// Not an offer: the proposer ended the talks in the status quo.
+    Abandon,
+    /// Not an offer: the proposer ended the talks by deploying unilaterally.
+    Deploy,
+    /// Not an offer: a host withdrew its consent to deployment on its soil.
+    Withdraw,
 }
 
 impl Response {
@@ -47,6 +57,11 @@ impl Response {
             Response::Veto => "veto",
             Response::Concede => "concede",
             Response::Hold => "hold",
+            Response::Event => "event",
+            Response::Escalate => "escalate",
+            Response::Abandon => "abandon",
+            Response::Deploy => "deploy",
+            Response::Withdraw => "withdraw",
         }
     }
 }
@@ -69,17 +84,22 @@ impl TrackName {
     }
 }
 
-/// One offer in a trace.
+/// One offer in a trace, or something that happened in the world (an
+/// event, an escalation, a host's withdrawal, the proposer leaving).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferRecord {
     pub track: TrackName,
     pub round: u32,
-    /// Index of the agent that made the offer.
-    pub offerer: usize,
+    /// Index of the agent that made the offer or acted; `None` for an event.
+    pub offerer: Option<usize>,
+    /// The offered package (for a happening: the outcome it brings, or empty).
     pub package: Package,
-    /// Every agent's utility of the offered package in that round.
+    /// Every agent's utility of the offered package in that round (empty
+    /// when there is no package).
     pub utilities: Vec<f64>,
     pub response: Response,
+    /// The event's or the escalation's name, for happenings.
+    pub note: Option<String>,
 }
 
 /// The result of one track of a negotiation.
@@ -116,6 +136,42 @@ pub struct RunResult {
     pub leverage_final: f64,
     /// How the outcome compares with theory on the same space.
     pub efficiency: Efficiency,
+    /// What moved during the talks; `None` for a static scenario.
+    pub world: Option<Box<WorldReport>>,
+}
+
+/// What happened in a run's world (main track): the round each event fired,
+/// when the opponent escalated, when each host withdrew its consent, how a
+/// breakdown came about, and the threat in the concluding round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldReport {
+    /// Per event, in config order: the round it fired.
+    pub fired: Vec<Option<u32>>,
+    /// Round in which the opponent escalated.
+    pub escalated: Option<u32>,
+    /// Per host, in agent order: the first round it withdrew consent.
+    pub withdrew: Vec<Option<u32>>,
+    /// How a breakdown came about: the proposer's choice before the deadline,
+    /// or the deadline; `None` for an agreement.
+    pub ended_by: Option<EndedBy>,
+    /// Perceived threat in the concluding round.
+    pub threat_final: f64,
+}
+
+/// Who ended a negotiation that broke down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndedBy {
+    Deadline,
+    Proposer,
+}
+
+impl EndedBy {
+    pub fn name(self) -> &'static str {
+        match self {
+            EndedBy::Deadline => "deadline",
+            EndedBy::Proposer => "proposer",
+        }
+    }
 }
 
 /// How a run's outcome compares with the game-theoretic reference points of

@@ -20,27 +20,29 @@ use crate::theory::ties;
 /// A scenario prepared for many runs.
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub(super) scenario: Scenario,
+    pub(crate) scenario: Scenario,
     /// The package track: one, or one per START value when START is separate.
-    main: Vec<TrackSpec>,
+    pub(crate) main: Vec<TrackSpec>,
     /// The START issue and its own track, when negotiated separately.
-    start: Option<(usize, TrackSpec)>,
+    pub(crate) start: Option<(usize, TrackSpec)>,
     /// Proposer's and opponent's concession by round.
-    schedules: [Vec<f64>; 2],
-    pub(super) proposer: usize,
-    pub(super) opponent: usize,
-    hosts: Vec<usize>,
+    pub(crate) schedules: [Vec<f64>; 2],
+    pub(crate) proposer: usize,
+    pub(crate) opponent: usize,
+    pub(crate) hosts: Vec<usize>,
+    /// Whether the world stands still (see `Scenario::is_static`).
+    still: bool,
 }
 
 /// A negotiation track: the packages it ranges over and its breakdown outcome.
 #[derive(Debug, Clone)]
-struct TrackSpec {
-    name: TrackName,
-    space: Subspace,
-    layout: Layout,
-    status_quo: Package,
+pub(crate) struct TrackSpec {
+    pub(crate) name: TrackName,
+    pub(crate) space: Subspace,
+    pub(crate) layout: Layout,
+    pub(crate) status_quo: Package,
     /// The proposer's unilateral package, if breakdown may lead to one.
-    unilateral: Option<Package>,
+    pub(crate) unilateral: Option<Package>,
 }
 
 /// The two-party outcome space of a scenario in one environment.
@@ -65,11 +67,20 @@ pub struct Scratch {
     pub(super) offers: OfferBuffers,
     /// The main track's frontier in utilities.
     pub(super) points: Vec<Point>,
+    /// A package decoded from its number (moving worlds).
+    pub(super) package: Vec<u32>,
 }
 
 impl Model {
     /// Prepares a validated scenario.
     pub fn new(scenario: Scenario) -> Model {
+        // Events may change hosts' effects: the tracks' layouts must cover
+        // every version of the agents a run can meet.
+        let versions = agent_versions(&scenario);
+        let versions: Vec<&[Agent]> = versions.iter().map(Vec::as_slice).collect();
+        let track = |scenario: &Scenario, name, space, status_quo, unilateral| {
+            track(scenario, &versions, name, space, status_quo, unilateral)
+        };
         let proposer = scenario.proposer();
         let opponent = scenario.opponent();
         let hosts: Vec<usize> = (0..scenario.agents.len())
@@ -128,6 +139,7 @@ impl Model {
         let schedules = [proposer, opponent]
             .map(|i| concession_schedule(&scenario.agents[i].strategy, deadline));
         Model {
+            still: scenario.is_static(),
             scenario,
             main,
             start,
@@ -153,16 +165,24 @@ impl Model {
             .scenario
             .environment
             .draw(seed, self.scenario.protocol.deadline_rounds);
-        self.simulate_in(&draw, scratch, trace)
+        if self.still {
+            return self.simulate_in(&draw, scratch, trace);
+        }
+        let world = self.world_draw(seed);
+        self.simulate_moving(&draw, &world, scratch, trace)
     }
 
-    /// Runs one negotiation in a given environment.
+    /// Runs one negotiation in a given environment (for a moving world, with
+    /// the world's own draws from seed 0).
     pub fn simulate_in(
         &self,
         draw: &EnvironmentDraw,
         scratch: &mut Scratch,
         mut trace: Option<&mut Vec<OfferRecord>>,
     ) -> RunResult {
+        if !self.still {
+            return self.simulate_moving(draw, &self.world_draw(0), scratch, trace);
+        }
         let (main, start) = match &self.start {
             Some((issue, spec)) => {
                 let start = self.negotiate(spec, draw, scratch, trace.as_deref_mut());
@@ -200,6 +220,7 @@ impl Model {
             oil_price_mean: played.iter().sum::<f64>() / played.len() as f64,
             leverage_final: leverage,
             efficiency,
+            world: None,
         }
     }
 
@@ -211,6 +232,7 @@ impl Model {
         let scenario = &self.scenario;
         let spec = track(
             scenario,
+            &[&scenario.agents],
             TrackName::Main,
             Subspace::full(&scenario.issues),
             scenario.protocol.status_quo.clone(),
@@ -249,6 +271,21 @@ impl Model {
         })
     }
 
+    /// The opening world's frontiers of a track (for efficiency).
+    pub(crate) fn rebuild_opening(
+        &self,
+        spec: &TrackSpec,
+        draw: &EnvironmentDraw,
+        buffers: &mut OfferBuffers,
+    ) {
+        self.build_offers(spec, draw, buffers);
+    }
+
+    /// Whether the hosts consent to deploying `package` at the opening.
+    pub(crate) fn consent_at_opening(&self, package: &[u32], threat: f64, leverage: f64) -> bool {
+        self.hosts_consent(package, threat, leverage)
+    }
+
     /// Builds a track's offer frontiers for a run's threat. Hosts state their
     /// terms at the outset: a package that deploys on a host's soil and leaves
     /// the host below its reservation (at the opening oil leverage) is vetoed.
@@ -264,6 +301,7 @@ impl Model {
                 hosts: &self.hosts,
                 status_quo: &self.scenario.protocol.status_quo,
                 leverage: draw.leverage_at(1),
+                withdrawn: &[],
             },
             draw.threat,
             buffers,
@@ -331,6 +369,28 @@ impl Model {
     }
 }
 
+/// The agents as the scenario gives them, after each event alone, and after
+/// every event in turn: the versions a track's layout must cover.
+fn agent_versions(scenario: &Scenario) -> Vec<Vec<Agent>> {
+    let mut versions = vec![scenario.agents.clone()];
+    if scenario.world.events.is_empty() {
+        return versions;
+    }
+    let mut all = scenario.agents.clone();
+    for event in &scenario.world.events {
+        let mut one = scenario.agents.clone();
+        for m in &event.mutations {
+            if let crate::model::world::Mutation::Agent(j, change) = m {
+                change.apply(&mut one[*j]);
+                change.apply(&mut all[*j]);
+            }
+        }
+        versions.push(one);
+    }
+    versions.push(all);
+    versions
+}
+
 /// Whether a package deploys on a host's soil: some soil issue differs from the status quo.
 fn touches_soil(host: &Agent, package: &[u32], status_quo: &[u32]) -> bool {
     match &host.role {
@@ -340,7 +400,8 @@ fn touches_soil(host: &Agent, package: &[u32], status_quo: &[u32]) -> bool {
 }
 
 fn track(
-    scenario: &Scenario,
+    _scenario: &Scenario,
+    versions: &[&[Agent]],
     name: TrackName,
     space: Subspace,
     status_quo: Package,
@@ -348,7 +409,7 @@ fn track(
 ) -> TrackSpec {
     TrackSpec {
         name,
-        layout: Layout::new(&space, &scenario.agents),
+        layout: Layout::covering(&space, versions),
         space,
         status_quo,
         unilateral,
@@ -376,10 +437,11 @@ pub(crate) fn record(
         trace.push(OfferRecord {
             track: context.track,
             round,
-            offerer,
+            offerer: Some(offerer),
             package,
             utilities,
             response,
+            note: None,
         });
     }
 }

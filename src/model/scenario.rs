@@ -3,6 +3,7 @@
 use super::agent::{Agent, Role};
 use super::environment::Environment;
 use super::issue::{Issue, Package};
+use super::world::World;
 
 /// Which negotiation protocol runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,8 @@ pub struct Scenario {
     pub agents: Vec<Agent>,
     pub environment: Environment,
     pub protocol: Protocol,
+    /// Threat path and events; empty for a world that stands still.
+    pub world: World,
 }
 
 impl Scenario {
@@ -72,6 +75,13 @@ impl Scenario {
 
     fn role_index(&self, is: impl Fn(&Role) -> bool) -> Option<usize> {
         self.agents.iter().position(|a| is(&a.role))
+    }
+
+    /// Whether nothing moves during the talks: no threat path, no events,
+    /// every agent's conduct passive. Such a scenario runs exactly as
+    /// scenarios did before these mechanisms existed.
+    pub fn is_static(&self) -> bool {
+        self.world.is_still() && self.agents.iter().all(|a| a.conduct.is_passive())
     }
 
     /// Number of packages in the whole issue space.

@@ -54,33 +54,26 @@ pub fn concession_schedule(strategy: &Strategy, deadline_rounds: u32) -> Vec<f64
     }
 }
 
-/// An agent's running aspiration during one negotiation.
-#[derive(Debug, Clone)]
-pub struct Aspiration<'a> {
-    /// α by round, from [`concession_schedule`] (empty for tit-for-tat).
-    schedule: &'a [f64],
+/// An agent's running aspiration during one negotiation. Its concession
+/// schedule (α by round, from [`concession_schedule`]; empty for
+/// tit-for-tat) is passed in each time, so an event can change the
+/// strategy mid-run.
+#[derive(Debug, Clone, Default)]
+pub struct Aspiration {
     /// Tit-for-tat: utility the opponent has conceded to this agent so far.
     mirrored_concession: f64,
     /// Utility of the opponent's previous offer, to measure its last concession.
     last_received: Option<f64>,
 }
 
-impl<'a> Aspiration<'a> {
-    pub fn new(schedule: &'a [f64]) -> Aspiration<'a> {
-        Aspiration {
-            schedule,
-            mirrored_concession: 0.0,
-            last_received: None,
-        }
-    }
-
-    fn mirrors(&self) -> bool {
-        self.schedule.is_empty()
+impl Aspiration {
+    pub fn new() -> Aspiration {
+        Aspiration::default()
     }
 
     /// Records the utility, to this agent, of an offer it received.
-    pub fn observe(&mut self, utility: f64) {
-        if let (true, Some(previous)) = (self.mirrors(), self.last_received) {
+    pub fn observe(&mut self, schedule: &[f64], utility: f64) {
+        if let (true, Some(previous)) = (schedule.is_empty(), self.last_received) {
             self.mirrored_concession += utility - previous;
         }
         self.last_received = Some(utility);
@@ -89,15 +82,22 @@ impl<'a> Aspiration<'a> {
     /// The utility this agent demands in `round` (1-based), given the best
     /// utility it can ask for and the floor it will not go below. `pressure` in
     /// [0, 1] closes that share of the remaining range on top (ally pressure).
-    pub fn target(&self, round: u32, best: f64, floor: f64, pressure: f64) -> f64 {
+    pub fn target(
+        &self,
+        schedule: &[f64],
+        round: u32,
+        best: f64,
+        floor: f64,
+        pressure: f64,
+    ) -> f64 {
         if floor >= best {
             return best;
         }
-        let demand = if self.mirrors() {
+        let demand = if schedule.is_empty() {
             (best - self.mirrored_concession).clamp(floor, best)
         } else {
-            let i = (round.max(1) as usize - 1).min(self.schedule.len() - 1);
-            floor + (1.0 - self.schedule[i]) * (best - floor)
+            let i = (round.max(1) as usize - 1).min(schedule.len() - 1);
+            floor + (1.0 - schedule[i]) * (best - floor)
         };
         demand - pressure * (demand - floor)
     }
@@ -128,40 +128,41 @@ mod tests {
     #[test]
     fn boulware_demands_more_than_conceder_midway() {
         let (b, c) = (schedule(0.2), schedule(2.0));
-        let (boulware, conceder) = (Aspiration::new(&b), Aspiration::new(&c));
-        let (b, c) = (
-            boulware.target(2, 1.0, 0.0, 0.0),
-            conceder.target(2, 1.0, 0.0, 0.0),
+        let (boulware, conceder) = (Aspiration::new(), Aspiration::new());
+        let (x, y) = (
+            boulware.target(&b, 2, 1.0, 0.0, 0.0),
+            conceder.target(&c, 2, 1.0, 0.0, 0.0),
         );
-        assert!((b - 0.96875).abs() < 1e-12);
-        assert!((c - (1.0 - 0.7071)).abs() < 5e-5);
-        assert_eq!(boulware.target(3, 0.9, 0.3, 0.0), 0.3);
+        assert!((x - 0.96875).abs() < 1e-12);
+        assert!((y - (1.0 - 0.7071)).abs() < 5e-5);
+        assert_eq!(boulware.target(&b, 3, 0.9, 0.3, 0.0), 0.3);
         // Past the deadline the schedule stays at full concession.
-        assert_eq!(boulware.target(9, 0.9, 0.3, 0.0), 0.3);
+        assert_eq!(boulware.target(&b, 9, 0.9, 0.3, 0.0), 0.3);
     }
 
     #[test]
     fn pressure_closes_a_share_of_the_remaining_range() {
         let linear = schedule(1.0);
-        let a = Aspiration::new(&linear);
+        let a = Aspiration::new();
         // Without pressure: 0.2 + 1.0 * 0.8 = 1.0 in round 1; a quarter of 0.8 is closed.
-        assert!((a.target(1, 1.0, 0.2, 0.25) - 0.8).abs() < 1e-12);
+        assert!((a.target(&linear, 1, 1.0, 0.2, 0.25) - 0.8).abs() < 1e-12);
     }
 
     #[test]
     fn tit_for_tat_mirrors_the_opponents_concession() {
         let none = concession_schedule(&Strategy::TitForTat {}, 10);
         assert!(none.is_empty());
-        let mut a = Aspiration::new(&none);
-        assert_eq!(a.target(1, 0.9, 0.2, 0.0), 0.9);
-        a.observe(0.3);
-        assert_eq!(a.target(2, 0.9, 0.2, 0.0), 0.9);
-        a.observe(0.4); // the opponent gave 0.1
-        assert!((a.target(3, 0.9, 0.2, 0.0) - 0.8).abs() < 1e-12);
-        a.observe(0.35); // the opponent took 0.05 back
-        assert!((a.target(4, 0.9, 0.2, 0.0) - 0.85).abs() < 1e-12);
-        a.observe(1.0); // a big concession never pushes below the floor
-        assert!((a.target(5, 0.9, 0.2, 0.0) - 0.2).abs() < 1e-12);
-        assert!(a.target(5, 0.9, 0.2, 0.0) >= 0.2);
+        let mut a = Aspiration::new();
+        let n = &none;
+        assert_eq!(a.target(n, 1, 0.9, 0.2, 0.0), 0.9);
+        a.observe(n, 0.3);
+        assert_eq!(a.target(n, 2, 0.9, 0.2, 0.0), 0.9);
+        a.observe(n, 0.4); // the opponent gave 0.1
+        assert!((a.target(n, 3, 0.9, 0.2, 0.0) - 0.8).abs() < 1e-12);
+        a.observe(n, 0.35); // the opponent took 0.05 back
+        assert!((a.target(n, 4, 0.9, 0.2, 0.0) - 0.85).abs() < 1e-12);
+        a.observe(n, 1.0); // a big concession never pushes below the floor
+        assert!((a.target(n, 5, 0.9, 0.2, 0.0) - 0.2).abs() < 1e-12);
+        assert!(a.target(n, 5, 0.9, 0.2, 0.0) >= 0.2);
     }
 }

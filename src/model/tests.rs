@@ -87,7 +87,7 @@ proptest! {
             }
         }
         for offer in trace.iter().filter(|o| o.response == Response::Accept && o.track == TrackName::Main) {
-            let receiver = if offer.offerer == us { russia } else { us };
+            let receiver = if offer.offerer == Some(us) { russia } else { us };
             let leverage = draw.leverage_at(if zeuthen { 1 } else { offer.round });
             let u = s.agents[receiver].utility_of(&offer.package, draw.threat, leverage);
             prop_assert!(at_least(u, s.agents[receiver].reservation_at(leverage)));

@@ -25,8 +25,9 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
     let (p, o) = (context.proposer, context.opponent);
     let (proposer, opponent) = (&agents[p], &agents[o]);
     let deadline = context.scenario.protocol.deadline_rounds;
-    let mut proposer_aspiration = Aspiration::new(context.schedules[0]);
-    let mut opponent_aspiration = Aspiration::new(context.schedules[1]);
+    let [proposer_schedule, opponent_schedule] = context.schedules;
+    let mut proposer_aspiration = Aspiration::new();
+    let mut opponent_aspiration = Aspiration::new();
 
     for round in 1..=deadline {
         let leverage = context.draw.leverage_at(round);
@@ -42,13 +43,23 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
         // The proposer offers, unless nothing it may offer reaches its floor;
         // the opponent answers.
         if at_least(proposer_best, proposer_floor) {
-            let demand =
-                proposer_aspiration.target(round, proposer_best, proposer_floor, proposer_pressure);
+            let demand = proposer_aspiration.target(
+                proposer_schedule,
+                round,
+                proposer_best,
+                proposer_floor,
+                proposer_pressure,
+            );
             let offer = offer_for_first(pf, proposer, proposer_shift, demand);
             let worth = opponent.utility_of_value(offer.second + opponent_shift);
-            opponent_aspiration.observe(worth);
-            let next_demand =
-                opponent_aspiration.target(round, opponent_best, opponent_floor, opponent_pressure);
+            opponent_aspiration.observe(opponent_schedule, worth);
+            let next_demand = opponent_aspiration.target(
+                opponent_schedule,
+                round,
+                opponent_best,
+                opponent_floor,
+                opponent_pressure,
+            );
             let accepted =
                 at_least(worth, opponent_floor) && at_least(worth, opponent.discount * next_demand);
             let response = if accepted {
@@ -74,13 +85,24 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
         if !at_least(opponent_best, opponent_floor) {
             continue;
         }
-        let demand =
-            opponent_aspiration.target(round, opponent_best, opponent_floor, opponent_pressure);
+        let demand = opponent_aspiration.target(
+            opponent_schedule,
+            round,
+            opponent_best,
+            opponent_floor,
+            opponent_pressure,
+        );
         let counter = offer_for_second(of, opponent, opponent_shift, demand);
         let worth = proposer.utility_of_value(counter.first + proposer_shift);
-        proposer_aspiration.observe(worth);
+        proposer_aspiration.observe(proposer_schedule, worth);
         let next_demand = if round < deadline {
-            proposer_aspiration.target(round + 1, proposer_best, proposer_floor, proposer_pressure)
+            proposer_aspiration.target(
+                proposer_schedule,
+                round + 1,
+                proposer_best,
+                proposer_floor,
+                proposer_pressure,
+            )
         } else {
             proposer_floor
         };

@@ -1,0 +1,473 @@
+//! Alternating offers in a world that moves during the talks (MODEL.md
+//! 7.14): each round the world advances (threat path, hosts' consent,
+//! events), the offer frontiers are rebuilt when what they depend on
+//! changed, the opponent may escalate, the proposer may leave for its
+//! outside option, and then the round's offers are made and answered
+//! exactly as in a still world (`protocol::alternating`). With nothing
+//! moving, every number is the one the still protocol computes; a test
+//! holds the two to the same results.
+
+mod choices;
+mod result;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use state::{State, WorldDraw};
+
+use choices::{Shifts, Situation, continuing, outside_option, stake};
+use state::note;
+
+use crate::model::agent::Role;
+use crate::model::environment::EnvironmentDraw;
+use crate::model::frontier::FrontierPoint;
+use crate::model::offers::{self, OfferBuffers};
+use crate::model::outcome::{EndedBy, OfferRecord, Outcome, Response, TrackName, TrackResult};
+use crate::model::protocol::{offer_for_first, offer_for_second};
+use crate::model::run::{Model, TrackSpec};
+use crate::model::strategy::Aspiration;
+use crate::theory::ties::at_least;
+
+/// A moving track's result and the world it ended in.
+pub(crate) struct Moved<'m> {
+    pub result: TrackResult,
+    pub state: State<'m>,
+    pub ended_by: Option<EndedBy>,
+}
+
+impl Model {
+    /// Builds a track's offer frontiers in the world as it stands.
+    fn build_moving(&self, spec: &TrackSpec, state: &State<'_>, buffers: &mut OfferBuffers) {
+        let agents = &state.agents;
+        offers::build(
+            &spec.layout,
+            &spec.space,
+            &agents[self.proposer],
+            &agents[self.opponent],
+            &offers::HostTerms {
+                agents,
+                hosts: &self.hosts,
+                status_quo: &self.scenario.protocol.status_quo,
+                leverage: state.leverage_at(1),
+                withdrawn: &state.lapsed,
+            },
+            state.threat,
+            buffers,
+        );
+    }
+
+    /// Negotiates one track in a moving world.
+    pub(crate) fn negotiate_moving<'m>(
+        &'m self,
+        spec: &TrackSpec,
+        draw: &'m EnvironmentDraw,
+        world: &WorldDraw,
+        buffers: &mut OfferBuffers,
+        package: &mut Vec<u32>,
+        mut trace: Option<&mut Vec<OfferRecord>>,
+    ) -> Moved<'m> {
+        let s = &self.scenario;
+        let (p, o) = (self.proposer, self.opponent);
+        let deadline = s.protocol.deadline_rounds;
+        let whole_deal = spec.name == TrackName::Main;
+        let start = match (spec.name, &self.start) {
+            (TrackName::Main, Some((issue, _))) => Some((*issue, spec.status_quo[*issue])),
+            _ => None,
+        };
+        let mut state = State::new(self, draw, spec.name, spec.unilateral.clone(), start);
+        let mut proposer_aspiration = Aspiration::new();
+        let mut opponent_aspiration = Aspiration::new();
+        // The packages each negotiator last offered (the deal on the table
+        // for allies' stakes).
+        let mut last_offer: [Option<u32>; 2] = [None, None];
+        package.resize(s.issues.len(), 0);
+        let none = Shifts::none(s.agents.len());
+        let mut built = false;
+
+        for round in 1..=deadline {
+            let changed = state.advance(self, world, round, &mut trace);
+            if changed || !built {
+                self.build_moving(spec, &state, buffers);
+                built = true;
+            }
+            // The opponent may escalate (once), then the round starts over
+            // in the world its escalation made.
+            let escalation = state.agents[o].conduct.escalation.clone();
+            if let Some(escalation) = escalation.filter(|_| whole_deal && state.escalated.is_none())
+            {
+                let situation = self.situation(&state, spec, round);
+                if !buffers.proposer_frontier.is_empty()
+                    && situation.escalation_pays(&buffers.proposer_frontier, &escalation)
+                {
+                    state.escalated = Some(round);
+                    for m in escalation.mutations() {
+                        state.apply(self, world, &m, round);
+                    }
+                    let name = escalation.name.clone();
+                    note(
+                        &mut trace,
+                        spec.name,
+                        round,
+                        Some(o),
+                        Response::Escalate,
+                        &name,
+                    );
+                    self.build_moving(spec, &state, buffers);
+                }
+            }
+            self.check_consent(&mut state, spec, round, &mut trace);
+            let (pf, of) = (&buffers.proposer_frontier, &buffers.opponent_frontier);
+            if pf.is_empty() || of.is_empty() {
+                continue;
+            }
+            let situation = self.situation(&state, spec, round);
+            let agents: &[_] = &state.agents;
+            let (proposer, opponent) = (&agents[p], &agents[o]);
+            let leverage = situation.leverage;
+            let breakdown = if whole_deal {
+                situation.breakdown(&none)
+            } else {
+                (Outcome::StatusQuo, spec.status_quo.as_slice())
+            };
+            let floor = |j: usize| {
+                if whole_deal {
+                    situation.floor(j, breakdown, &none)
+                } else {
+                    situation.utility(j, breakdown.1, Outcome::Agreement, &none)
+                }
+            };
+            let (proposer_shift, opponent_shift) =
+                (proposer.oil_shift(leverage), opponent.oil_shift(leverage));
+            let (proposer_floor, opponent_floor) = (floor(p), floor(o));
+            let proposer_best = proposer.utility_of_value(pf[0].first + proposer_shift);
+            let opponent_best = opponent.utility_of_value(of[of.len() - 1].second + opponent_shift);
+            let offered: Offered<'_> = (last_offer, pf, of);
+            let proposer_pressure =
+                self.pressure_moving(&situation, spec, p, breakdown, offered, package);
+            let opponent_pressure =
+                self.pressure_moving(&situation, spec, o, breakdown, offered, package);
+            let [proposer_schedule, opponent_schedule] =
+                [&state.schedules[0][..], &state.schedules[1][..]];
+
+            // The proposer may leave for its outside option.
+            if whole_deal && let Some((outcome, chosen, value)) = outside_option(&situation) {
+                let demand = opponent_aspiration.target(
+                    opponent_schedule,
+                    round,
+                    opponent_best,
+                    opponent_floor,
+                    opponent_pressure,
+                );
+                let counter = offer_for_second(of, opponent, opponent_shift, demand);
+                spec.space.package_into(counter.index as usize, package);
+                let worth = proposer.utility_of_value(counter.first + proposer_shift);
+                let on_table = (counter.hosts_accept
+                    && situation.hosts_accept_deal(package)
+                    && at_least(worth, proposer_floor))
+                .then_some(worth);
+                let k = pf.partition_point(|q| {
+                    !at_least(
+                        opponent.utility_of_value(q.second + opponent_shift),
+                        opponent_floor,
+                    )
+                });
+                let at_floor = pf
+                    .get(k)
+                    .map(|q| proposer.utility_of_value(q.first + proposer_shift))
+                    .filter(|&u| at_least(u, proposer_floor));
+                let stay = continuing(
+                    proposer.discount,
+                    round,
+                    deadline,
+                    on_table,
+                    at_floor,
+                    value,
+                );
+                if crate::theory::ties::greater(value, stay) {
+                    let response = match outcome {
+                        Outcome::Unilateral => Response::Deploy,
+                        _ => Response::Abandon,
+                    };
+                    let name = proposer.name.clone();
+                    let result = TrackResult {
+                        outcome,
+                        rounds: round,
+                        package: chosen.to_vec(),
+                        breakdown: (outcome, chosen.to_vec()),
+                    };
+                    note(&mut trace, spec.name, round, Some(p), response, &name);
+                    return Moved {
+                        result,
+                        state,
+                        ended_by: Some(EndedBy::Proposer),
+                    };
+                }
+            }
+
+            // The proposer offers; the opponent answers.
+            if at_least(proposer_best, proposer_floor) {
+                let demand = proposer_aspiration.target(
+                    proposer_schedule,
+                    round,
+                    proposer_best,
+                    proposer_floor,
+                    proposer_pressure,
+                );
+                let offer = offer_for_first(pf, proposer, proposer_shift, demand);
+                last_offer[0] = Some(offer.index);
+                let worth = opponent.utility_of_value(offer.second + opponent_shift);
+                opponent_aspiration.observe(opponent_schedule, worth);
+                let next_demand = opponent_aspiration.target(
+                    opponent_schedule,
+                    round,
+                    opponent_best,
+                    opponent_floor,
+                    opponent_pressure,
+                );
+                let accepted = at_least(worth, opponent_floor)
+                    && at_least(worth, opponent.discount * next_demand);
+                spec.space.package_into(offer.index as usize, package);
+                let response = match (accepted, situation.hosts_accept_deal(package)) {
+                    (false, _) => Response::Reject,
+                    (true, false) => Response::Veto,
+                    (true, true) => Response::Accept,
+                };
+                self.record_moving(
+                    &state,
+                    &mut trace,
+                    spec,
+                    (round, leverage),
+                    p,
+                    package,
+                    response,
+                );
+                if response == Response::Accept {
+                    return self.agreed(state, package, round, spec);
+                }
+            }
+
+            // The opponent counter-offers; the proposer answers, subject to the hosts.
+            if !at_least(opponent_best, opponent_floor) {
+                continue;
+            }
+            let demand = opponent_aspiration.target(
+                opponent_schedule,
+                round,
+                opponent_best,
+                opponent_floor,
+                opponent_pressure,
+            );
+            let counter = offer_for_second(of, opponent, opponent_shift, demand);
+            last_offer[1] = Some(counter.index);
+            let worth = proposer.utility_of_value(counter.first + proposer_shift);
+            proposer_aspiration.observe(proposer_schedule, worth);
+            let next_demand = if round < deadline {
+                proposer_aspiration.target(
+                    proposer_schedule,
+                    round + 1,
+                    proposer_best,
+                    proposer_floor,
+                    proposer_pressure,
+                )
+            } else {
+                proposer_floor
+            };
+            let acceptable =
+                at_least(worth, proposer_floor) && at_least(worth, proposer.discount * next_demand);
+            spec.space.package_into(counter.index as usize, package);
+            let hosts_accept = counter.hosts_accept && situation.hosts_accept_deal(package);
+            let response = match (acceptable, hosts_accept) {
+                (false, _) => Response::Reject,
+                (true, false) => Response::Veto,
+                (true, true) => Response::Accept,
+            };
+            self.record_moving(
+                &state,
+                &mut trace,
+                spec,
+                (round, leverage),
+                o,
+                package,
+                response,
+            );
+            if response == Response::Accept {
+                return self.agreed(state, package, round, spec);
+            }
+        }
+        let situation = self.situation(&state, spec, deadline);
+        let (outcome, chosen) = if whole_deal {
+            situation.breakdown(&Shifts::none(s.agents.len()))
+        } else {
+            (Outcome::StatusQuo, spec.status_quo.as_slice())
+        };
+        let chosen = chosen.to_vec();
+        Moved {
+            result: TrackResult {
+                outcome,
+                rounds: deadline,
+                package: chosen.clone(),
+                breakdown: (outcome, chosen),
+            },
+            state,
+            ended_by: Some(EndedBy::Deadline),
+        }
+    }
+
+    fn agreed<'m>(
+        &self,
+        state: State<'m>,
+        package: &[u32],
+        round: u32,
+        spec: &TrackSpec,
+    ) -> Moved<'m> {
+        Moved {
+            result: TrackResult {
+                outcome: Outcome::Agreement,
+                rounds: round,
+                package: package.to_vec(),
+                breakdown: (Outcome::StatusQuo, spec.status_quo.clone()),
+            },
+            state,
+            ended_by: None,
+        }
+    }
+
+    /// The round's situation for the decision rules.
+    fn situation<'a>(
+        &'a self,
+        state: &'a State<'_>,
+        spec: &'a TrackSpec,
+        round: u32,
+    ) -> Situation<'a> {
+        Situation {
+            agents: &state.agents,
+            hosts: &self.hosts,
+            lapsed: &state.lapsed,
+            threat: state.threat,
+            leverage: state.leverage_at(round),
+            opening: state.leverage_at(1),
+            status_quo: &spec.status_quo,
+            unilateral: state.unilateral.as_deref(),
+            proposer: self.proposer,
+            opponent: self.opponent,
+        }
+    }
+
+    /// Hosts re-evaluate their consent to unilateral deployment: a host
+    /// that consented and no longer does has withdrawn it (traced).
+    fn check_consent(
+        &self,
+        state: &mut State<'_>,
+        spec: &TrackSpec,
+        round: u32,
+        trace: &mut Option<&mut Vec<OfferRecord>>,
+    ) {
+        let Some(u) = state.unilateral.clone() else {
+            return;
+        };
+        if spec.name != TrackName::Main {
+            return;
+        }
+        let none = Shifts::none(state.agents.len());
+        let refusing: Vec<usize> = self
+            .hosts
+            .iter()
+            .copied()
+            .filter(|&h| {
+                let alone = [h];
+                let one = Situation {
+                    hosts: &alone,
+                    ..self.situation(state, spec, round)
+                };
+                !one.hosts_consent(&u, &none)
+            })
+            .collect();
+        let consents = refusing.is_empty();
+        if state.consented == Some(true) && !consents {
+            for h in refusing {
+                if state.withdrew[h].is_none() {
+                    state.withdraw(h, round, trace);
+                }
+            }
+        }
+        state.consented = Some(consents);
+    }
+
+    /// Pressure on negotiator `target` (MODEL.md 7.6, 7.14): each ally's
+    /// pressure, scaled by its stake in the deal on the table when its
+    /// pressure follows its stake.
+    fn pressure_moving(
+        &self,
+        situation: &Situation<'_>,
+        spec: &TrackSpec,
+        target: usize,
+        breakdown: (Outcome, &[u32]),
+        (last_offer, pf, of): Offered<'_>,
+        package: &mut [u32],
+    ) -> f64 {
+        let leverage = situation.leverage;
+        let none = Shifts::none(situation.agents.len());
+        situation
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(j, a)| match a.role {
+                Role::Ally {
+                    presses,
+                    pressure,
+                    energy_dependence,
+                } if presses == target => {
+                    let base = pressure * (1.0 + energy_dependence * (2.0 * leverage - 1.0));
+                    if !a.conduct.pressure_follows_stake {
+                        return base;
+                    }
+                    // The deal on the table: the other side's last offer,
+                    // or its opening demand.
+                    let table = if target == self.proposer {
+                        last_offer[1].unwrap_or(of[of.len() - 1].index)
+                    } else {
+                        last_offer[0].unwrap_or(pf[0].index)
+                    };
+                    spec.space.package_into(table as usize, package);
+                    let deal = situation.utility(j, package, Outcome::Agreement, &none);
+                    let fallback = situation.utility(j, breakdown.1, breakdown.0, &none);
+                    base * stake(a, deal, fallback, leverage)
+                }
+                _ => 0.0,
+            })
+            .sum::<f64>()
+            .clamp(0.0, 1.0)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_moving(
+        &self,
+        state: &State<'_>,
+        trace: &mut Option<&mut Vec<OfferRecord>>,
+        spec: &TrackSpec,
+        (round, leverage): (u32, f64),
+        offerer: usize,
+        package: &[u32],
+        response: Response,
+    ) {
+        if let Some(trace) = trace {
+            let utilities = state
+                .agents
+                .iter()
+                .map(|a| a.utility_of(package, state.threat, leverage))
+                .collect();
+            trace.push(OfferRecord {
+                track: spec.name,
+                round,
+                offerer: Some(offerer),
+                package: package.to_vec(),
+                utilities,
+                response,
+                note: None,
+            });
+        }
+    }
+}
+
+/// The negotiators' last offers (package numbers) and the two frontiers.
+type Offered<'a> = ([Option<u32>; 2], &'a [FrontierPoint], &'a [FrontierPoint]);
