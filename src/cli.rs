@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use detente::commands::{
     AnalysisFormat, DiscoverOptions, RunOptions, SensitivityOptions, SweepOptions,
 };
-use detente::commands::{CalibrateOptions, PlotOptions};
+use detente::commands::{CalibrateOptions, PlotOptions, TournamentOptions};
 use detente::config::Setting;
 use detente::discover::cases::{By, Interest};
 use detente::discover::{Objective, Settings};
@@ -94,6 +94,37 @@ pub enum Command {
     /// Calibrate a scenario's parameters against observed patterns (ABC-SMC
     /// or rejection) from the config's [calibration] table.
     Calibrate(CalibrateArgs),
+    /// A strategy tournament from the config's [tournament] table: every
+    /// proposer entry against every opponent entry, ranked.
+    Tournament(TournamentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TournamentArgs {
+    /// Tournament config (TOML) with a [tournament] table.
+    pub config: PathBuf,
+    /// Runs per pairing and scenario (default: tournament.replicates, else
+    /// scenario.replications).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    /// Master seed (default: scenario.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads; results do not depend on it.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..))]
+    pub threads: Option<u64>,
+    /// Output directory (default: runs/<scenario>-tournament).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Replace a tournament directory detente wrote.
+    #[arg(long)]
+    pub force: bool,
+    /// Finish an interrupted tournament.
+    #[arg(long)]
+    pub resume: bool,
+    /// Do not draw the figures.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +501,21 @@ impl From<CalibrateArgs> for CalibrateOptions {
             shard: args.shard,
             from: args.from,
             join: args.join,
+        }
+    }
+}
+
+impl From<TournamentArgs> for TournamentOptions {
+    fn from(args: TournamentArgs) -> TournamentOptions {
+        TournamentOptions {
+            config: args.config,
+            replications: args.replications,
+            seed: args.seed,
+            threads: threads(args.threads),
+            out: args.out,
+            force: args.force,
+            resume: args.resume,
+            plots: !args.no_plots,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod data;
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod math;
 pub mod model;
 pub mod plot;
 
@@ -20,3 +21,4 @@ pub use error::Error;
 pub mod sensitivity;
 pub mod sweep;
 pub mod theory;
+pub mod tournament;

@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::anyhow;
 use clap::Parser;
 use detente::commands::{self, DiscoverOptions, RunOptions, SweepOptions, SweepOutcome};
-use detente::commands::{CalibrateOptions, PlotOptions, plot};
+use detente::commands::{CalibrateOptions, PlotOptions, TournamentOptions, plot};
 use detente::engine::{self, interrupt};
 
 mod cli;
@@ -157,6 +157,13 @@ fn dispatch(command: Command, stdout: &mut Stdout) -> anyhow::Result<ExitCode> {
             } else {
                 stdout.print(&commands::calibrate(&options, &INTERRUPTED)?)?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tournament(args) => {
+            stop_on_signal();
+            let mut options = TournamentOptions::from(args);
+            options.threads = capped_threads(options.threads);
+            stdout.print(&commands::tournament(&options, &INTERRUPTED)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => {

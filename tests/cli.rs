@@ -53,6 +53,9 @@ mod world;
 #[path = "cli/calibrate.rs"]
 mod calibrate;
 
+#[path = "cli/tournament.rs"]
+mod tournament;
+
 // ---------------------------------------------------------------- run
 
 #[test]

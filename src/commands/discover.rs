@@ -5,9 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::data::manifest::{self, DiscoveryManifest};
+use crate::data::manifest::{self, CalibrationManifest, DiscoveryManifest};
 use crate::data::output::directory_name;
 use crate::data::schema::{self, boxes_columns, file, trajectory_columns};
+use crate::data::sha256_hex;
+use crate::data::table::Table;
 use crate::data::{CsvFile, Progress, Staging, Verified, timestamp};
 use crate::discover::cases::{self, By, Interest};
 use crate::discover::prim::extent;
@@ -33,7 +35,7 @@ pub struct DiscoverOptions {
 }
 
 /// The question in words, for reports and the manifest.
-fn question(options: &DiscoverOptions) -> String {
+fn question(options: &DiscoverOptions, particles: bool) -> String {
     let what = match &options.interest {
         Interest::Outcome(o) => match options.by {
             By::Runs => format!("runs ending in {o}"),
@@ -44,10 +46,10 @@ fn question(options: &DiscoverOptions) -> String {
             above,
             value,
         } => {
-            let unit = if options.by == By::Runs {
-                "runs"
-            } else {
-                "design points"
+            let unit = match (particles, options.by) {
+                (true, _) => "particles (every generation's)",
+                (false, By::Runs) => "runs",
+                (false, By::Points) => "design points",
             };
             format!(
                 "{unit} with {column} {} {value}",
@@ -107,15 +109,91 @@ pub fn default_out(dir: &Path) -> Result<PathBuf, Error> {
     Ok(Path::new("discovery").join(name))
 }
 
+/// What is searched: a verified study (or run), or a calibration's particles.
+enum Source {
+    Study(Verified),
+    Calibration {
+        manifest: Box<CalibrationManifest>,
+        particles: Table,
+    },
+}
+
+impl Source {
+    fn open(options: &DiscoverOptions) -> Result<Source, Error> {
+        let Some(manifest) = manifest::calibration(&options.dir) else {
+            return Ok(Source::Study(Verified::open(
+                &options.dir,
+                options.allow_incomplete,
+            )?));
+        };
+        let dir = &options.dir;
+        if options.by == By::Points {
+            return Err(Error::Usage(format!(
+                "{}: --by points needs a sweep study; a calibration's cases are its particles",
+                dir.display()
+            )));
+        }
+        if !manifest.complete && !options.allow_incomplete {
+            return Err(Error::Usage(format!(
+                "{} holds an unfinished calibration ({} generations); pass --allow-incomplete to search its particles so far",
+                dir.display(),
+                manifest.generations_done
+            )));
+        }
+        let path = dir.join(file::PARTICLES);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let recorded = manifest.digests.iter().find(|d| d.name == file::PARTICLES);
+        if recorded.is_none_or(|d| d.sha256 != sha256_hex(&bytes)) {
+            return Err(Error::Usage(format!(
+                "{}: does not match its manifest (changed or cut short since it was written); rerun or resume the calibration",
+                path.display()
+            )));
+        }
+        let particles = Table::from_path(&path)?;
+        Ok(Source::Calibration {
+            manifest: Box::new(manifest),
+            particles,
+        })
+    }
+
+    fn config_sha256(&self) -> &str {
+        match self {
+            Source::Study(study) => study.manifest.config_sha256(),
+            Source::Calibration { manifest, .. } => &manifest.config_sha256,
+        }
+    }
+
+    /// Runs done and planned, for an incomplete study.
+    fn incomplete(&self) -> Option<(u64, u64)> {
+        match self {
+            Source::Study(study) => match study.progress {
+                Progress::Complete => None,
+                Progress::Incomplete {
+                    runs_done,
+                    runs_total,
+                } => Some((runs_done, runs_total)),
+            },
+            Source::Calibration { .. } => None,
+        }
+    }
+}
+
 /// Runs the search and writes its directory.
 pub fn discover(options: &DiscoverOptions) -> Result<DiscoveryReport, Error> {
     check(&options.settings)?;
-    let study = Verified::open(&options.dir, options.allow_incomplete)?;
-    let read = cases::read(&study, options.by, &options.interest)?;
+    let source = Source::open(options)?;
+    let read = match &source {
+        Source::Study(study) => cases::read(study, options.by, &options.interest)?,
+        Source::Calibration { particles, .. } => cases::read_particles(
+            particles,
+            &options.dir.join(file::PARTICLES),
+            &options.interest,
+        )?,
+    };
     let cases = &read.cases;
     let total = cases.interest.len() as u64;
     let interesting = cases.interest.iter().filter(|&&y| y).count() as u64;
-    let question = question(options);
+    let question = question(options, matches!(source, Source::Calibration { .. }));
     if total == 0 {
         return Err(Error::Usage(format!(
             "{}: no finished case to search ({} failed, {} with missing values)",
@@ -203,7 +281,7 @@ pub fn discover(options: &DiscoverOptions) -> Result<DiscoveryReport, Error> {
             version: env!("CARGO_PKG_VERSION").into(),
             command: "discover".into(),
             study: options.dir.display().to_string(),
-            study_config_sha256: study.manifest.config_sha256().to_string(),
+            study_config_sha256: source.config_sha256().to_string(),
             question: question.clone(),
             cases: total,
             cases_of_interest: interesting,
@@ -223,13 +301,7 @@ pub fn discover(options: &DiscoverOptions) -> Result<DiscoveryReport, Error> {
         cases_of_interest: interesting,
         failed_left_out: read.failed,
         missing_left_out: read.missing,
-        incomplete: match study.progress {
-            Progress::Complete => None,
-            Progress::Incomplete {
-                runs_done,
-                runs_total,
-            } => Some((runs_done, runs_total)),
-        },
+        incomplete: source.incomplete(),
         boxes,
         figures,
     })

@@ -10,6 +10,7 @@ pub mod plot;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
+pub mod tournament;
 
 pub use crate::discover::report::DiscoveryReport;
 pub use analyze::{AnalysisFormat, analyze};
@@ -25,3 +26,4 @@ pub use plot::{PlotOptions, PlotReport, default_plot_dir, plot};
 pub use run::{RunOptions, RunReport, run};
 pub use sensitivity::{SensitivityOptions, has_sensitivity_design, sensitivity};
 pub use sweep::{SweepOptions, SweepOutcome, SweepReport, sweep};
+pub use tournament::{TournamentOptions, TournamentReport, tournament};

@@ -5,6 +5,7 @@ pub mod locate;
 pub mod overrides;
 pub mod raw;
 pub mod raw_calibration;
+pub mod raw_tournament;
 pub mod validate;
 mod world;
 
@@ -230,7 +231,7 @@ fn extends(source: &Source) -> Result<Option<std::path::PathBuf>, ConfigError> {
 }
 
 /// Merges `over` into `base`: tables key by key, anything else replaced.
-/// A `sweep` or `calibration` table replaces the base's whole, and so does a table of
+/// A `sweep`, `calibration` or `tournament` table replaces the base's whole, and so does a table of
 /// another variant — an issue or a strategy of another `kind`, a threat of
 /// another `distribution` — whose keys are other keys: none of the old
 /// variant's are kept.

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use super::raw_calibration::*;
+pub use super::raw_tournament::*;
 use crate::model::Strategy;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -19,6 +20,8 @@ pub struct RawConfig {
     pub sweep: Option<RawSweep>,
     /// Read by `detente calibrate`; other commands ignore it.
     pub calibration: Option<RawCalibration>,
+    /// Read by `detente tournament`; other commands ignore it.
+    pub tournament: Option<RawTournament>,
     /// Things that happen during the talks (`[[events]]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<RawEvent>,

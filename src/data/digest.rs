@@ -197,6 +197,16 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Writes `dir/name` whole and atomically (a temporary file, then a rename),
+/// for files rewritten as a study goes on; its digest.
+pub fn write_whole(dir: &Path, name: &str, bytes: &[u8], rows: u64) -> Result<FileDigest, Error> {
+    let path = dir.join(name);
+    let temporary = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
+    Ok(FileDigest::of_bytes(name, bytes, rows))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

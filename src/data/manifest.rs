@@ -120,6 +120,35 @@ pub struct CalibrationShardManifest {
     pub digests: Vec<FileDigest>,
 }
 
+/// The manifest of a calibration directory (`None` for anything else).
+pub fn calibration(dir: &Path) -> Option<CalibrationManifest> {
+    let text = fs::read_to_string(dir.join(file::MANIFEST)).ok()?;
+    serde_json::from_str::<CalibrationManifest>(&text)
+        .ok()
+        .filter(|m| m.tool == "detente" && m.command == "calibrate")
+}
+
+/// Provenance and progress of a `detente tournament` directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TournamentManifest {
+    pub tool: String,
+    pub version: String,
+    pub command: String,
+    pub scenario: String,
+    pub config_file: String,
+    pub config_sha256: String,
+    pub seed: u64,
+    pub replicates: u64,
+    pub pairings: u64,
+    pub pairings_done: u64,
+    pub threads: usize,
+    pub started_at: String,
+    pub finished_at: String,
+    pub complete: bool,
+    pub files: Vec<String>,
+    pub digests: Vec<FileDigest>,
+}
+
 /// A manifest read back: of a run, or of a study (a sweep or a merge).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManifest {
@@ -167,6 +196,12 @@ impl AnyManifest {
             "discover" => {
                 return Err(Error::Usage(format!(
                     "{} holds scenario-discovery boxes, not runs; give the study they came from",
+                    dir.display()
+                )));
+            }
+            "tournament" => {
+                return Err(Error::Usage(format!(
+                    "{} holds a tournament (matches and ranking), not a study's runs; `detente tournament --resume` continues it",
                     dir.display()
                 )));
             }

@@ -22,6 +22,8 @@ pub mod file {
     pub const POSTERIOR: &str = "posterior.csv";
     pub const PREDICTIVE: &str = "predictive.csv";
     pub const CANDIDATES: &str = "candidates.csv";
+    pub const MATCHES: &str = "matches.csv";
+    pub const RANKING: &str = "ranking.csv";
 }
 
 /// Fixed column names (columns named after issues, agents or parameters are
@@ -277,6 +279,42 @@ pub fn candidates_header(parameters: &[String], targets: &[String]) -> Vec<Strin
         .chain(targets.iter().cloned())
         .collect()
 }
+
+/// Columns of a tournament's `matches.csv`: one row per pairing and scenario.
+pub const MATCHES_HEADER: [&str; 19] = [
+    "scenario",
+    "proposer",
+    "opponent",
+    "runs",
+    "agreement_rate",
+    "agreement_ci_low",
+    "agreement_ci_high",
+    "mean_utility_proposer",
+    "sd_utility_proposer",
+    "utility_proposer_ci_low",
+    "utility_proposer_ci_high",
+    "mean_utility_opponent",
+    "sd_utility_opponent",
+    "utility_opponent_ci_low",
+    "utility_opponent_ci_high",
+    "mean_rounds",
+    "mean_welfare",
+    "mean_frontier_distance",
+    "mean_nash_share",
+];
+
+/// Columns of a tournament's `ranking.csv`: one row per entry and role.
+pub const RANKING_HEADER: [&str; 9] = [
+    "role",
+    "rank",
+    "group",
+    "entry",
+    "mean_utility",
+    "sd_utility",
+    "runs",
+    "ci_low",
+    "ci_high",
+];
 
 /// Columns of `generations.csv`.
 pub const GENERATIONS_HEADER: [&str; 7] = [

@@ -214,6 +214,81 @@ pub fn read(study: &Verified, by: By, interest: &Interest) -> Result<Read, Error
     })
 }
 
+/// Reads the cases of a calibration: every accepted particle of every
+/// generation in `particles` (a `particles.csv` whose digest was checked),
+/// its parameters as inputs; the interest is a numeric column (the distance
+/// or a target's statistic) above or below a value.
+pub fn read_particles(
+    particles: &Table,
+    path: &std::path::Path,
+    interest: &Interest,
+) -> Result<Read, Error> {
+    let Interest::Output {
+        column: name,
+        above,
+        value,
+    } = interest
+    else {
+        return Err(Error::Usage(format!(
+            "{}: a calibration's particles have no outcome; ask --output distance --below X (or a target's statistic)",
+            path.display()
+        )));
+    };
+    let header = &particles.header;
+    let at = |c: &str| header.iter().position(|h| h == c);
+    let (Some(weight), Some(distance)) = (at("weight"), at("distance")) else {
+        return Err(Error::Usage(format!(
+            "{}: not a calibration's particles.csv",
+            path.display()
+        )));
+    };
+    let Some(target) = at(name).filter(|&j| j >= distance) else {
+        return Err(Error::Usage(format!(
+            "{}: no output column `{name}` (outputs: {})",
+            path.display(),
+            header[distance..].join(", ")
+        )));
+    };
+    let numeric = |j: usize| particles.rows.iter().all(|r| r[j].parse::<f64>().is_ok());
+    let mut inputs: Vec<(String, usize, Building)> = (weight + 1..distance)
+        .map(|j| {
+            let building = if numeric(j) {
+                Building::Numeric(Vec::new())
+            } else {
+                Building::Categorical {
+                    codes: Vec::new(),
+                    labels: Vec::new(),
+                    index: HashMap::new(),
+                }
+            };
+            (header[j].clone(), j, building)
+        })
+        .collect();
+    let (mut interest, mut missing) = (Vec::new(), 0);
+    for row in &particles.rows {
+        let Some(y) = row[target].parse::<f64>().ok().filter(|y| y.is_finite()) else {
+            missing += 1;
+            continue;
+        };
+        for (_, j, building) in inputs.iter_mut() {
+            building.push(&row[*j]);
+        }
+        interest.push(if *above { y > *value } else { y < *value });
+    }
+    let inputs = inputs
+        .into_iter()
+        .map(|(name, _, building)| Input {
+            name,
+            column: building.finish(),
+        })
+        .collect();
+    Ok(Read {
+        cases: Cases { inputs, interest },
+        failed: 0,
+        missing,
+    })
+}
+
 /// How a record says whether its case is of interest.
 enum Target {
     /// Runs: the outcome column equals this name.

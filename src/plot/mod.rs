@@ -21,6 +21,7 @@ pub mod space;
 pub mod stats;
 mod study;
 pub mod style;
+pub mod tournament;
 
 use std::path::Path;
 

@@ -473,3 +473,104 @@ fn copy_dir(from: &Path, to: &Path) {
         fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+/// The calibrated baseline's most likely outcome is the historical one: the
+/// status quo on the sites, with START renewed.
+#[test]
+fn the_calibrated_baseline_makes_history_the_most_likely_outcome() {
+    let work = TempDir::new().unwrap();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/baseline_calibrated.toml");
+    detente()
+        .current_dir(work.path())
+        .arg("run")
+        .arg(&config)
+        .args(["-n", "300", "--out", "out"])
+        .assert()
+        .success();
+    let runs = read_csv(&work.path().join("out/runs.csv"));
+    let share = |column: &str, value: &str| {
+        runs.rows.iter().filter(|r| r[column] == value).count() as f64 / runs.rows.len() as f64
+    };
+    assert!(
+        share("outcome", "status_quo") > 0.9,
+        "{}",
+        share("outcome", "status_quo")
+    );
+    assert!(share("start_outcome", "agreement") > 0.9);
+}
+
+/// Scenario discovery on a calibration: which parameter values bring the
+/// particles close to the record.
+#[test]
+fn discover_finds_the_parameters_of_close_particles() {
+    let work = TempDir::new().unwrap();
+    let cwd = work.path();
+    let config = write(cwd, "history.toml", &calibration(""));
+    assert!(
+        calibrate(cwd, &config, "cal", &["--no-plots"])
+            .status
+            .success()
+    );
+    let particles = read_csv(&cwd.join("cal/particles.csv"));
+    let mut distances: Vec<f64> = particles
+        .rows
+        .iter()
+        .map(|r| r["distance"].parse().unwrap())
+        .collect();
+    distances.sort_by(f64::total_cmp);
+    let median = distances[distances.len() / 2].to_string();
+    let output = detente()
+        .current_dir(cwd)
+        .args([
+            "discover", "cal", "--output", "distance", "--below", &median,
+        ])
+        .args(["--no-plots", "--out", "found"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("particles (every generation's) with distance <"),
+        "{stdout}"
+    );
+    let boxes = read_csv(&cwd.join("found/boxes.csv"));
+    let names = ["russia_reservation", "start_linkage", "us_beta"];
+    assert!(!boxes.rows.is_empty());
+    assert!(
+        boxes
+            .rows
+            .iter()
+            .all(|r| names.contains(&r["input"].as_str()))
+    );
+    // Particles have no outcome and no design points.
+    let refused = |args: &[&str]| {
+        let output = detente()
+            .current_dir(cwd)
+            .arg("discover")
+            .arg("cal")
+            .args(args)
+            .output()
+            .unwrap();
+        one_line_error(&output)
+    };
+    assert!(refused(&["--outcome", "status_quo"]).contains("no outcome"));
+    assert!(
+        refused(&["--by", "points", "--output", "distance", "--below", "1"])
+            .contains("--by points")
+    );
+    assert!(
+        refused(&["--output", "nothing", "--below", "1"]).contains("no output column `nothing`")
+    );
+    // A particles.csv changed after the fact is refused.
+    let path = cwd.join("cal/particles.csv");
+    let mut bytes = read_bytes(&path);
+    bytes.pop();
+    fs::write(&path, bytes).unwrap();
+    assert!(
+        refused(&["--output", "distance", "--below", "1"]).contains("does not match its manifest")
+    );
+}

@@ -13,7 +13,6 @@ use super::{CalibrateOptions, PosteriorRow};
 use crate::calibrate::Prior;
 use crate::calibrate::plan::CalibrationPlan;
 use crate::calibrate::smc::{self, Generation, Marginal, Particle, Simulator};
-use crate::data::FileDigest;
 use crate::data::manifest::{self, CalibrationManifest};
 use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
 use crate::data::row::push_row;
@@ -231,19 +230,7 @@ pub(super) fn write_file(
     Ok(())
 }
 
-/// Writes `out/name` atomically (a temporary file, then a rename); its digest.
-pub(super) fn write_file_digest(
-    out: &Path,
-    name: &str,
-    bytes: &[u8],
-    rows: u64,
-) -> Result<FileDigest, Error> {
-    let path = out.join(name);
-    let temporary = out.join(format!(".{name}.tmp"));
-    fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
-    fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))?;
-    Ok(FileDigest::of_bytes(name, bytes, rows))
-}
+pub(super) use crate::data::digest::write_whole as write_file_digest;
 
 /// Writes the manifest listing the files with digests, then `figures`.
 pub(super) fn finish_manifest(
