@@ -1,5 +1,6 @@
 //! Loading scenario configs: read, parse (stage one), validate (stage two).
 
+mod conduct;
 pub mod error;
 pub mod locate;
 pub mod overrides;
@@ -8,6 +9,7 @@ pub mod raw_calibration;
 pub mod raw_tournament;
 pub mod validate;
 mod world;
+mod world_diff;
 
 use std::io::Read;
 use std::path::Path;

@@ -527,7 +527,7 @@ fn agent(
             d
         },
         strategy,
-        conduct: super::world::conduct(c, &key, raw, agent_names)?,
+        conduct: super::conduct::conduct(c, &key, raw, agent_names)?,
     })
 }
 
