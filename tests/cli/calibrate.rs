@@ -45,7 +45,7 @@ observed = 0.0
 scale = 0.05
 "#,
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("configs/baseline.toml")
+            .join("configs/situation_2007.toml")
             .display()
     )
 }
