@@ -113,15 +113,28 @@ impl AgentChange {
     /// Whether the change can move a negotiator's value of a package (and
     /// so the offer frontiers); any change to a host can move its vetoes.
     pub fn moves_frontier(&self, of_host: bool) -> bool {
-        of_host
-            || matches!(
+        // A host's vetoes of deals depend on its values and reservation;
+        // its conduct, discounting, strategy and breakdown effects do not
+        // enter them (a lapse rebuilds by itself).
+        let veto = of_host
+            && !matches!(
                 self,
-                AgentChange::Weights(_)
-                    | AgentChange::Base(_)
-                    | AgentChange::AddBase(_)
-                    | AgentChange::Effects(..)
-                    | AgentChange::ThreatEffects(..)
-            )
+                AgentChange::Conduct(_)
+                    | AgentChange::Discount(_)
+                    | AgentChange::Strategy(_)
+                    | AgentChange::UnilateralEffects(_)
+                    | AgentChange::AddUnilateralEffects(_)
+                    | AgentChange::StatusQuoEffects(_)
+                    | AgentChange::AddStatusQuoEffects(_)
+            );
+        veto || matches!(
+            self,
+            AgentChange::Weights(_)
+                | AgentChange::Base(_)
+                | AgentChange::AddBase(_)
+                | AgentChange::Effects(..)
+                | AgentChange::ThreatEffects(..)
+        )
     }
 
     /// Makes the change to an agent.
