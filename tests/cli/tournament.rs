@@ -4,10 +4,12 @@
 
 use super::*;
 
-/// Three US and two Russian entries on the baseline.
+/// Three US and two Russian entries on the 2007 situation standing still.
 fn tournament_config(dir: &Path, extra: &str) -> PathBuf {
+    let situation = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/situation_2007.toml");
+    let situation = situation.display();
     let text = format!(
-        r#"extends = "{BASELINE}"
+        r#"extends = "{situation}"
 
 [tournament]
 replicates = 60
