@@ -138,6 +138,30 @@ impl Prior {
         }
     }
 
+    /// The mean of the distribution (of the indices, for a discrete prior).
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Prior::Uniform { low, high } => 0.5 * (low + high),
+            Prior::LogUniform { low, high } => (high - low) / (high.ln() - low.ln()),
+            Prior::Normal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                let (a, b) = ((low - mean) / sd, (high - mean) / sd);
+                mean + sd * (normal_pdf(a) - normal_pdf(b)) / (normal_cdf(b) - normal_cdf(a))
+            }
+            Prior::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => low + (high - low) * alpha / (alpha + beta),
+            Prior::Discrete { count } => (count - 1) as f64 / 2.0,
+        }
+    }
+
     /// The value a particle's coordinate stands for: itself (a discrete
     /// prior's is the index of its value).
     pub fn value(&self, z: f64) -> f64 {
@@ -350,6 +374,38 @@ mod tests {
         assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-13);
         assert!((normal_cdf(1.959_963_984_540_054) - 0.975).abs() < 1e-7);
         assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
+    }
+
+    #[test]
+    fn means_match_the_densities() {
+        for prior in [
+            Prior::Uniform {
+                low: 0.2,
+                high: 0.7,
+            },
+            Prior::Normal {
+                mean: 0.5,
+                sd: 0.2,
+                low: 0.3,
+                high: 0.9,
+            },
+            Prior::Beta {
+                alpha: 2.0,
+                beta: 5.0,
+                low: 0.5,
+                high: 2.0,
+            },
+        ] {
+            let (low, high) = prior.support();
+            let mean = integral(|z| z * prior.density(z), low, high);
+            assert!((mean - prior.mean()).abs() < 1e-5, "{prior:?}: {mean}");
+        }
+        let log = Prior::LogUniform {
+            low: 10.0,
+            high: 200.0,
+        };
+        let mean = integral(|y| y.exp() * log.density(y.exp()), 10f64.ln(), 200f64.ln());
+        assert!((mean - log.mean()).abs() < 1e-6, "{mean}");
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::path::Path;
 use crate::config::{self, Setting};
 use crate::error::Error;
 use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
+use crate::config::information::describe as prior_words;
+use crate::model::information::OpponentModel;
 use crate::sweep::SweepPlan;
 
 /// Validates the config with its `--set` overrides — its `[sweep]` table
@@ -53,7 +55,7 @@ pub fn describe(s: &Scenario) -> String {
         s.agents.len(),
         s.environment.oil.initial
     );
-    for a in &s.agents {
+    for (j, a) in s.agents.iter().enumerate() {
         let role = match &a.role {
             Role::Host { soil } => format!(
                 "host (soil: {})",
@@ -101,6 +103,31 @@ pub fn describe(s: &Scenario) -> String {
                 Strategy::TitForTat {} => "tit-for-tat".to_string(),
             };
             let _ = writeln!(w, "             strategy {strategy}");
+            let model = s.information.models.get(j);
+            match model {
+                Some(OpponentModel::Frequency { learning_rate }) => {
+                    let _ = writeln!(
+                        w,
+                        "             opponent model frequency (learning rate {learning_rate})"
+                    );
+                }
+                Some(OpponentModel::Bayesian { hypotheses, sigma }) => {
+                    let _ = writeln!(
+                        w,
+                        "             opponent model bayesian ({hypotheses} hypotheses, sigma {sigma})"
+                    );
+                }
+                _ => {}
+            }
+            for t in s.information.types.iter().filter(|t| t.agent == j) {
+                let _ = writeln!(
+                    w,
+                    "             private {} ~ {} (mean {:.3}; the value above is the config's)",
+                    t.field.path(),
+                    prior_words(&t.prior),
+                    t.prior.mean()
+                );
+            }
         }
         let status_quo =
             a.utility_of_outcome(&s.protocol.status_quo, Outcome::StatusQuo, threat, leverage);

@@ -25,6 +25,36 @@ pub struct RawConfig {
     /// Things that happen during the talks (`[[events]]`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<RawEvent>,
+    /// Negotiators' private fields and their priors (`[[private_types]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_types: Vec<RawPrivateType>,
+}
+
+/// One `[[private_types]]` table: a field of a negotiator's type the other
+/// side does not know, drawn per run from a prior.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrivateType {
+    /// `agents.<negotiator>.<field>`.
+    pub path: String,
+    pub prior: RawPrior,
+}
+
+/// `opponent_model = { kind = ... }` of a negotiator.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawOpponentModel {
+    None {},
+    Frequency {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        learning_rate: Option<f64>,
+    },
+    Bayesian {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hypotheses: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sigma: Option<f64>,
+    },
 }
 
 /// One `[[events]]` table: when it fires and what it changes.
@@ -264,6 +294,9 @@ pub struct RawAgent {
     /// Ally: pressure follows the ally's own stake in the deal on the table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pressure_follows_stake: Option<bool>,
+    /// Negotiators: how it learns the other side's preferences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opponent_model: Option<RawOpponentModel>,
 }
 
 fn one() -> f64 {

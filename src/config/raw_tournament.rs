@@ -22,10 +22,13 @@ pub struct RawTournament {
     pub opponents: Vec<RawEntry>,
 }
 
-/// One entry: a named concession strategy.
+/// One entry: a named concession strategy, and optionally how it learns
+/// the other side's preferences.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEntry {
     pub name: String,
     pub strategy: Strategy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opponent_model: Option<super::raw::RawOpponentModel>,
 }

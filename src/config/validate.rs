@@ -178,6 +178,7 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
         environment,
         protocol,
         world: World::default(),
+        information: Default::default(),
     };
     // Clashes of the scenario's own names first: every event's changes are
     // validated as a config of their own, and should not be the first to
@@ -190,6 +191,7 @@ pub fn validate(raw: &RawConfig, file: &str, text: Option<&str>) -> Result<Scena
     }
     let scenario = Scenario {
         world: super::world::world(&c, raw, &scenario)?,
+        information: super::information::information(&c, raw, &scenario)?,
         ..scenario
     };
     match schema::find_clash(&scenario, &[]) {

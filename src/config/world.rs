@@ -297,12 +297,13 @@ fn conditions(
 
 /// Parts of a config an event may not change: what names the datasets'
 /// columns, seeds the runs, or shapes the protocol itself.
-const FIXED: [&str; 7] = [
+const FIXED: [&str; 8] = [
     "scenario",
     "issues",
     "sweep",
     "calibration",
     "events",
+    "private_types",
     "protocol.kind",
     "protocol.deadline_rounds",
 ];
@@ -345,6 +346,12 @@ fn changes(
             .find(|f| path == *f || path.starts_with(&format!("{f}.")))
         {
             return Err(c.fail(pkey, format!("{of}: `{fixed}` cannot change during a run")));
+        }
+        if path.split('.').nth(2) == Some("opponent_model") {
+            return Err(c.fail(
+                pkey,
+                format!("{of}: an opponent model cannot change during a run"),
+            ));
         }
         overrides::set(&mut doc, path, value.clone())
             .map_err(|message| c.fail(&pkey, format!("{of}: {message}")))?;

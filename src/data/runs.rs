@@ -55,13 +55,16 @@ pub fn run_fields(scenario: &Scenario, record: &RunRecord, row: &mut Vec<String>
 /// The columns of what moved during a run (see `schema::world_columns`).
 fn world_fields(scenario: &Scenario, world: &WorldReport, row: &mut Vec<String>) {
     let round = |r: Option<u32>| r.map_or(String::new(), |r| r.to_string());
-    row.push(world.threat_final.to_string());
-    row.push(world.ended_by.map_or("", |e| e.name()).into());
-    if scenario.world.declares_escalation {
-        row.push(round(world.escalated));
+    if scenario.world.declared {
+        row.push(world.threat_final.to_string());
+        row.push(world.ended_by.map_or("", |e| e.name()).into());
+        if scenario.world.declares_escalation {
+            row.push(round(world.escalated));
+        }
+        row.extend(world.withdrew.iter().map(|&r| round(r)));
+        row.extend(world.fired.iter().map(|&r| round(r)));
     }
-    row.extend(world.withdrew.iter().map(|&r| round(r)));
-    row.extend(world.fired.iter().map(|&r| round(r)));
+    row.extend(world.types.iter().map(f64::to_string));
 }
 
 /// Appends one record's offers as `rounds.csv` rows to `out`.
@@ -90,6 +93,9 @@ pub fn push_trace(scenario: &Scenario, record: &RunRecord, out: &mut Vec<u8>) {
         row.push(offer.response.name().to_string());
         if scenario.world.declared {
             row.push(offer.note.clone().unwrap_or_default());
+        }
+        if scenario.information.declared() {
+            row.push(offer.belief.map_or(String::new(), |b| b.to_string()));
         }
         push_row(out, &row);
     }

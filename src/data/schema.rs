@@ -63,6 +63,7 @@ pub mod column {
     pub const ENDED_BY: &str = "ended_by";
     pub const ESCALATED_ROUND: &str = "escalated_round";
     pub const NOTE: &str = "note";
+    pub const BELIEF: &str = "belief";
 
     /// The round a host withdrew its consent, in `runs.csv` of a moving world.
     pub fn withdrew(host: &str) -> String {
@@ -70,6 +71,11 @@ pub mod column {
     }
 
     /// The round an event fired, in `runs.csv` of a scenario with events.
+    /// The drawn value of a private field (`agents.<agent>.<field>`).
+    pub fn private_type(agent: &str, field: &str) -> String {
+        format!("type_{agent}_{}", field.replace('.', "_"))
+    }
+
     pub fn event(name: &str) -> String {
         format!("event_{name}")
     }
@@ -177,25 +183,31 @@ pub fn sweep_run_columns(scenario: &Scenario, names: &[String]) -> Vec<Column> {
 /// the round each event fired.
 pub fn world_columns(scenario: &Scenario) -> Vec<Column> {
     use column::*;
-    if !scenario.world.declared {
-        return Vec::new();
-    }
-    let mut columns: Vec<Column> = fixed([THREAT_FINAL, ENDED_BY]).collect();
-    if scenario.world.declares_escalation {
-        columns.extend(fixed([ESCALATED_ROUND]));
-    }
-    for (i, a) in scenario.agents.iter().enumerate() {
-        if matches!(a.role, crate::model::Role::Host { .. }) {
+    let mut columns: Vec<Column> = Vec::new();
+    if scenario.world.declared {
+        columns.extend(fixed([THREAT_FINAL, ENDED_BY]));
+        if scenario.world.declares_escalation {
+            columns.extend(fixed([ESCALATED_ROUND]));
+        }
+        for (i, a) in scenario.agents.iter().enumerate() {
+            if matches!(a.role, crate::model::Role::Host { .. }) {
+                columns.push(Column {
+                    name: withdrew(&a.name),
+                    origin: Origin::Agent(i),
+                });
+            }
+        }
+        for (i, e) in scenario.world.events.iter().enumerate() {
             columns.push(Column {
-                name: withdrew(&a.name),
-                origin: Origin::Agent(i),
+                name: event(&e.name),
+                origin: Origin::Event(i),
             });
         }
     }
-    for (i, e) in scenario.world.events.iter().enumerate() {
+    for t in &scenario.information.types {
         columns.push(Column {
-            name: event(&e.name),
-            origin: Origin::Event(i),
+            name: private_type(&scenario.agents[t.agent].name, &t.field.path()),
+            origin: Origin::Agent(t.agent),
         });
     }
     columns
@@ -205,11 +217,13 @@ pub fn world_columns(scenario: &Scenario) -> Vec<Column> {
 pub fn trace_columns(scenario: &Scenario) -> Vec<Column> {
     use column::*;
     let note = scenario.world.declared.then_some(NOTE);
+    let belief = scenario.information.declared().then_some(BELIEF);
     fixed([RUN_ID, TRACK, ROUND, OFFERER])
         .chain(issues(scenario))
         .chain(utilities(scenario))
         .chain(fixed([RESPONSE]))
         .chain(fixed(note))
+        .chain(fixed(belief))
         .collect()
 }
 

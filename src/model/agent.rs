@@ -141,11 +141,7 @@ impl Agent {
     /// Utility of a (shifted) value: `clamp(v, 0, 1)^ρ`.
     pub fn utility_of_value(&self, value: f64) -> f64 {
         let v = value.clamp(0.0, 1.0);
-        if self.risk == 1.0 {
-            v
-        } else {
-            v.powf(self.risk)
-        }
+        if self.risk == 1.0 { v } else { bend(v, self.risk) }
     }
 
     /// The value at or above which the utility reaches `utility` (inverse of
@@ -155,7 +151,7 @@ impl Agent {
         if self.risk == 1.0 {
             u
         } else {
-            u.powf(1.0 / self.risk)
+            bend(u, 1.0 / self.risk)
         }
     }
 
@@ -172,6 +168,28 @@ impl Agent {
                 .sum::<f64>();
         }
         v
+    }
+
+    /// Attribute levels before any package: the base, with the oil
+    /// attribute shifted by `oil_exposure · (2ℓ − 1)`.
+    pub fn attribute_levels_base(&self, leverage: f64) -> [f64; 3] {
+        let mut a = self.base;
+        a[2] += self.oil_exposure * (2.0 * leverage - 1.0);
+        a
+    }
+
+    /// Attribute levels `a_k(p)` of a package at threat θ and oil leverage ℓ
+    /// (its value is `Σ_k w_k a_k(p)`).
+    pub fn attribute_levels(&self, package: &[u32], threat: f64, leverage: f64) -> [f64; 3] {
+        let mut a = self.attribute_levels_base(leverage);
+        for (i, &value) in package.iter().enumerate() {
+            let (e, t) = (
+                self.effects[i][value as usize],
+                self.threat_effects[i][value as usize],
+            );
+            (0..3).for_each(|k| a[k] += e[k] + threat * t[k]);
+        }
+        a
     }
 
     /// Value of a single package at oil leverage ℓ.
@@ -196,6 +214,14 @@ impl Agent {
     pub fn utility_of(&self, package: &[u32], threat: f64, leverage: f64) -> f64 {
         self.utility_of_value(self.value_of(package, threat, leverage))
     }
+}
+
+/// `x^e`, out of line: inlined, the compiler may replace the risk-neutral
+/// shortcut `if ρ == 1 { v } else { v^ρ }` by an unconditional power (the
+/// two agree at ρ = 1), which costs a `pow` call for every utility.
+#[inline(never)]
+fn bend(x: f64, e: f64) -> f64 {
+    x.powf(e)
 }
 
 #[cfg(test)]
@@ -262,6 +288,14 @@ pub(crate) mod tests {
         let mut b = a.clone();
         b.reservation_oil = 5.0;
         assert_eq!(b.reservation_at(1.0), 1.0);
+    }
+
+    #[test]
+    fn attribute_levels_weigh_up_to_the_value() {
+        let a = agent(1.0);
+        let levels = a.attribute_levels(&[1], 0.3, 0.6);
+        let v: f64 = (0..3).map(|k| a.weights[k] * levels[k]).sum();
+        assert!((v - a.value_of(&[1], 0.3, 0.6)).abs() < 1e-12);
     }
 
     #[test]

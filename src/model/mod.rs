@@ -3,6 +3,7 @@
 pub mod agent;
 mod efficiency;
 pub mod environment;
+pub mod information;
 pub mod frontier;
 pub mod issue;
 mod moving;

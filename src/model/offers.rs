@@ -100,6 +100,32 @@ pub struct HostTerms<'a> {
     pub withdrawn: &'a [usize],
 }
 
+/// How one side of a frontier values packages: an agent's values, or an
+/// estimate of them (per issue, per value terms, on a scale of their own).
+#[derive(Clone, Copy)]
+pub enum Valuation<'a> {
+    Agent(&'a Agent),
+    Terms(&'a [Vec<f64>]),
+}
+
+impl Valuation<'_> {
+    fn terms_into(self, threat: f64, terms: &mut Vec<Vec<f64>>) -> f64 {
+        match self {
+            Valuation::Agent(a) => {
+                a.value_terms_into(threat, terms);
+                a.base_value()
+            }
+            Valuation::Terms(t) => {
+                terms.resize_with(t.len(), Vec::new);
+                for (out, t) in terms.iter_mut().zip(t) {
+                    out.clone_from(t);
+                }
+                0.0
+            }
+        }
+    }
+}
+
 /// Builds both frontiers of a track for threat θ into `buffers`.
 pub fn build(
     layout: &Layout,
@@ -110,10 +136,31 @@ pub fn build(
     threat: f64,
     buffers: &mut OfferBuffers,
 ) {
+    build_valued(
+        layout,
+        space,
+        [Valuation::Agent(proposer), Valuation::Agent(opponent)],
+        hosts,
+        threat,
+        buffers,
+    );
+}
+
+/// Builds both frontiers of a track for threat θ, with each side's values
+/// as `valuations` gives them (proposer first): a negotiator's frontiers
+/// of what it believes, when one side is an estimate.
+pub fn build_valued(
+    layout: &Layout,
+    space: &Subspace,
+    [proposer, opponent]: [Valuation<'_>; 2],
+    hosts: &HostTerms<'_>,
+    threat: f64,
+    buffers: &mut OfferBuffers,
+) {
     let allowed = space.allowed();
     let b = buffers;
-    proposer.value_terms_into(threat, &mut b.proposer_terms);
-    opponent.value_terms_into(threat, &mut b.opponent_terms);
+    let proposer_base = proposer.terms_into(threat, &mut b.proposer_terms);
+    let opponent_base = opponent.terms_into(threat, &mut b.opponent_terms);
     let host_agents = || hosts.hosts.iter().map(|&h| &hosts.agents[h]);
     b.host_terms.resize_with(hosts.hosts.len(), Vec::new);
     for (host, terms) in host_agents().zip(&mut b.host_terms) {
@@ -145,8 +192,8 @@ pub fn build(
             .filter(|i| !layout.free_issues.contains(i) && !layout.host_issues.contains(i))
             .fold(base, |acc, i| acc + terms[i][allowed[i][0] as usize])
     };
-    let proposer_base = fixed(&b.proposer_terms, proposer.base_value());
-    let opponent_base = fixed(&b.opponent_terms, opponent.base_value());
+    let proposer_base = fixed(&b.proposer_terms, proposer_base);
+    let opponent_base = fixed(&b.opponent_terms, opponent_base);
     // Per host: its value before the host issues (with the opening oil shift)
     // and the value its reservation utility requires.
     b.host_floors.clear();

@@ -100,6 +100,10 @@ pub struct OfferRecord {
     pub response: Response,
     /// The event's or the escalation's name, for happenings.
     pub note: Option<String>,
+    /// For an offer by a negotiator without complete information: how well
+    /// its belief ranks the other side's packages (Pearson correlation of
+    /// believed and true values over the track's packages).
+    pub belief: Option<f64>,
 }
 
 /// The result of one track of a negotiation.
@@ -156,6 +160,9 @@ pub struct WorldReport {
     pub ended_by: Option<EndedBy>,
     /// Perceived threat in the concluding round.
     pub threat_final: f64,
+    /// The negotiators' private fields as drawn for this run, in the order
+    /// the scenario declares them (empty with complete information).
+    pub types: Vec<f64>,
 }
 
 /// Who ended a negotiation that broke down.

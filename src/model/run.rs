@@ -69,6 +69,9 @@ pub struct Scratch {
     pub(super) points: Vec<Point>,
     /// A package decoded from its number (moving worlds).
     pub(super) package: Vec<u32>,
+    /// The proposer's and the opponent's frontiers of what they believe
+    /// (incomplete information).
+    pub(super) beliefs: [OfferBuffers; 2],
 }
 
 impl Model {
@@ -442,6 +445,7 @@ pub(crate) fn record(
             utilities,
             response,
             note: None,
+            belief: None,
         });
     }
 }

@@ -2,6 +2,7 @@
 
 use super::agent::{Agent, Role};
 use super::environment::Environment;
+use super::information::Information;
 use super::issue::{Issue, Package};
 use super::world::World;
 
@@ -58,6 +59,8 @@ pub struct Scenario {
     pub protocol: Protocol,
     /// Threat path and events; empty for a world that stands still.
     pub world: World,
+    /// Private types and opponent models; empty with complete information.
+    pub information: Information,
 }
 
 impl Scenario {
@@ -83,7 +86,9 @@ impl Scenario {
     /// scenarios did before these mechanisms existed.
     pub fn is_static(&self) -> bool {
         self.protocol.kind == ProtocolKind::Zeuthen
-            || (self.world.is_still() && self.agents.iter().all(|a| a.conduct.is_passive()))
+            || (self.world.is_still()
+                && self.agents.iter().all(|a| a.conduct.is_passive())
+                && !self.information.declared())
     }
 
     /// Number of packages in the whole issue space.

@@ -21,6 +21,19 @@ const Z95: f64 = 1.959_963_984_540_054;
 pub struct Entry {
     pub name: String,
     pub strategy: toml::Value,
+    /// The entry's opponent model; `None` keeps the scenario's.
+    pub opponent_model: Option<toml::Value>,
+}
+
+impl Entry {
+    /// The settings that make agent `agent` play this entry.
+    fn settings(&self, agent: &str) -> Vec<(String, toml::Value)> {
+        let mut settings = vec![(format!("agents.{agent}.strategy"), self.strategy.clone())];
+        if let Some(m) = &self.opponent_model {
+            settings.push((format!("agents.{agent}.opponent_model"), m.clone()));
+        }
+        settings
+    }
 }
 
 /// A scenario the entries meet on: its name and its config document.
@@ -143,23 +156,32 @@ impl TournamentPlan {
                 format!("`{name}` is empty or taken; give each {role} entry its own name"),
             ));
         }
-        let strategy = toml::Value::try_from(&e.strategy).expect("a strategy serialises");
+        let entry = Entry {
+            name,
+            strategy: toml::Value::try_from(&e.strategy).expect("a strategy serialises"),
+            opponent_model: e
+                .opponent_model
+                .as_ref()
+                .map(|m| toml::Value::try_from(m).expect("an opponent model serialises")),
+        };
         for arena in &self.arenas {
             let agent = if role == "proposers" {
                 &arena.proposer
             } else {
                 &arena.opponent
             };
-            arena
-                .scenario(&[(format!("agents.{agent}.strategy"), strategy.clone())])
-                .map_err(|m| {
+            let settings = entry.settings(agent);
+            for (k, setting) in settings.iter().enumerate() {
+                arena.scenario(&settings[..=k]).map_err(|m| {
+                    let field = setting.0.rsplit('.').next().unwrap_or("strategy");
                     fail(
-                        &format!("{key}.strategy"),
+                        &format!("{key}.{field}"),
                         format!("is invalid in {}: {m}", arena.name),
                     )
                 })?;
+            }
         }
-        Ok(Entry { name, strategy })
+        Ok(entry)
     }
 
     /// Every pairing, scenario by scenario, proposer by proposer.
@@ -182,16 +204,8 @@ impl TournamentPlan {
     /// The prepared model of a pairing.
     pub fn model(&self, p: Pairing) -> Result<Model, Error> {
         let arena = &self.arenas[p.arena];
-        let settings = [
-            (
-                format!("agents.{}.strategy", arena.proposer),
-                self.proposers[p.proposer].strategy.clone(),
-            ),
-            (
-                format!("agents.{}.strategy", arena.opponent),
-                self.opponents[p.opponent].strategy.clone(),
-            ),
-        ];
+        let mut settings = self.proposers[p.proposer].settings(&arena.proposer);
+        settings.extend(self.opponents[p.opponent].settings(&arena.opponent));
         let scenario = arena
             .scenario(&settings)
             .map_err(|m| Error::Usage(format!("{}: {m}", arena.file)))?;

@@ -12,7 +12,7 @@ use crate::engine::seed::run_seed;
 use crate::error::Error;
 use crate::model::{Model, Scenario, Scratch};
 
-mod parse;
+pub(crate) mod parse;
 
 use super::prior::Prior;
 use super::smc::{Settings, Simulator};

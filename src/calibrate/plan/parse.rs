@@ -73,7 +73,7 @@ pub(super) fn settings(
 }
 
 /// A validated prior and, for a discrete one, its values; errors name the field.
-pub(super) fn prior(
+pub(crate) fn prior(
     raw: &RawPrior,
     integer: bool,
 ) -> Result<(Prior, Vec<toml::Value>), (&'static str, String)> {

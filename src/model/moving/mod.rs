@@ -7,6 +7,7 @@
 //! moving, every number is the one the still protocol computes; a test
 //! holds the two to the same results.
 
+mod belief;
 mod choices;
 mod result;
 mod round;
@@ -25,7 +26,7 @@ use crate::model::offers::{self, OfferBuffers};
 use crate::model::outcome::{EndedBy, OfferRecord, Outcome, Response, TrackName, TrackResult};
 use crate::model::protocol::{offer_for_first, offer_for_second};
 use crate::model::run::{Model, TrackSpec};
-use crate::model::strategy::Aspiration;
+use crate::model::strategy::{Aspiration, normalised_time};
 use crate::theory::ties::at_least;
 
 /// A moving track's result and the world it ended in.
@@ -63,6 +64,7 @@ impl Model {
         draw: &'m EnvironmentDraw,
         world: &WorldDraw,
         buffers: &mut OfferBuffers,
+        beliefs: &mut [OfferBuffers; 2],
         package: &mut Vec<u32>,
         mut trace: Option<&mut Vec<OfferRecord>>,
     ) -> Moved<'m> {
@@ -83,12 +85,15 @@ impl Model {
         package.resize(s.issues.len(), 0);
         let none = Shifts::none(s.agents.len());
         let mut built = false;
+        // What each negotiator believes of the other (`None`: it knows).
+        let mut views = self.views(spec, world);
 
         for round in 1..=deadline {
             let changed = state.advance(self, world, round, &mut trace);
             if changed || !built {
                 self.build_moving(spec, &state, buffers);
                 built = true;
+                views.iter_mut().flatten().for_each(|v| v.touch());
             }
             // The opponent may escalate (once), then the round starts over
             // in the world its escalation made.
@@ -123,6 +128,7 @@ impl Model {
                     name,
                 );
                 self.build_moving(spec, &state, buffers);
+                views.iter_mut().flatten().for_each(|v| v.touch());
             }
             self.check_consent(&mut state, spec, round, &mut trace);
             let (pf, of) = (&buffers.proposer_frontier, &buffers.opponent_frontier);
@@ -234,9 +240,21 @@ impl Model {
                     proposer_floor,
                     proposer_pressure,
                 );
-                let offer = offer_for_first(pf, proposer, proposer_shift, demand);
+                let offer = match &mut views[0] {
+                    Some(view) => {
+                        view.refresh(self, spec, &state, 0, &mut beliefs[0]);
+                        offer_for_first(&beliefs[0].proposer_frontier, proposer, proposer_shift, demand)
+                    }
+                    None => offer_for_first(pf, proposer, proposer_shift, demand),
+                };
                 last_offer[0] = Some(offer.index);
-                let worth = opponent.utility_of_value(offer.second + opponent_shift);
+                spec.space.package_into(offer.index as usize, package);
+                // Chosen from beliefs, an offer is judged by the true values.
+                let second = match views[0] {
+                    Some(_) => opponent.package_value(package, state.threat),
+                    None => offer.second,
+                };
+                let worth = opponent.utility_of_value(second + opponent_shift);
                 opponent_aspiration.observe(opponent_schedule, worth);
                 let next_demand = opponent_aspiration.target(
                     opponent_schedule,
@@ -247,7 +265,6 @@ impl Model {
                 );
                 let accepted = at_least(worth, opponent_floor)
                     && at_least(worth, opponent.discount * next_demand);
-                spec.space.package_into(offer.index as usize, package);
                 let response = match (accepted, situation.hosts_accept_deal(package)) {
                     (false, _) => Response::Reject,
                     (true, false) => Response::Veto,
@@ -262,8 +279,13 @@ impl Model {
                     package,
                     response,
                 );
+                self.record_belief(&mut views[0], &mut trace, spec, &state, 0);
                 if response == Response::Accept {
                     return self.agreed(state, package, round, spec);
+                }
+                if let Some(view) = &mut views[1] {
+                    let t = normalised_time(round, deadline);
+                    view.observe(proposer, package, spec, (state.threat, leverage), t);
                 }
             }
 
@@ -278,9 +300,20 @@ impl Model {
                 opponent_floor,
                 opponent_pressure,
             );
-            let counter = offer_for_second(of, opponent, opponent_shift, demand);
+            let counter = match &mut views[1] {
+                Some(view) => {
+                    view.refresh(self, spec, &state, 1, &mut beliefs[1]);
+                    offer_for_second(&beliefs[1].opponent_frontier, opponent, opponent_shift, demand)
+                }
+                None => offer_for_second(of, opponent, opponent_shift, demand),
+            };
             last_offer[1] = Some(counter.index);
-            let worth = proposer.utility_of_value(counter.first + proposer_shift);
+            spec.space.package_into(counter.index as usize, package);
+            let first = match views[1] {
+                Some(_) => proposer.package_value(package, state.threat),
+                None => counter.first,
+            };
+            let worth = proposer.utility_of_value(first + proposer_shift);
             proposer_aspiration.observe(proposer_schedule, worth);
             let next_demand = if round < deadline {
                 proposer_aspiration.target(
@@ -295,7 +328,6 @@ impl Model {
             };
             let acceptable =
                 at_least(worth, proposer_floor) && at_least(worth, proposer.discount * next_demand);
-            spec.space.package_into(counter.index as usize, package);
             let hosts_accept = counter.hosts_accept && situation.hosts_accept_deal(package);
             let response = match (acceptable, hosts_accept) {
                 (false, _) => Response::Reject,
@@ -311,8 +343,13 @@ impl Model {
                 package,
                 response,
             );
+            self.record_belief(&mut views[1], &mut trace, spec, &state, 1);
             if response == Response::Accept {
                 return self.agreed(state, package, round, spec);
+            }
+            if let Some(view) = &mut views[0] {
+                let t = normalised_time(round, deadline);
+                view.observe(opponent, package, spec, (state.threat, leverage), t);
             }
         }
         let situation = self.situation(&state, spec, deadline);

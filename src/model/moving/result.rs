@@ -10,7 +10,29 @@ use crate::model::outcome::{OfferRecord, Outcome, RunResult, TrackResult, WorldR
 use crate::model::run::{Model, Scratch};
 
 impl Model {
+    /// A run in a moving world; with private types, among negotiators of
+    /// the types drawn for it.
     pub(crate) fn simulate_moving(
+        &self,
+        draw: &EnvironmentDraw,
+        world: &WorldDraw,
+        scratch: &mut Scratch,
+        trace: Option<&mut Vec<OfferRecord>>,
+    ) -> RunResult {
+        if world.types.is_empty() {
+            return self.play_moving(draw, world, scratch, trace);
+        }
+        let mut typed = self.clone();
+        let information = &self.scenario.information;
+        for j in [self.proposer, self.opponent] {
+            if information.is_private(j) {
+                information.apply(j, &world.types, &mut typed.scenario.agents[j]);
+            }
+        }
+        typed.play_moving(draw, world, scratch, trace)
+    }
+
+    fn play_moving(
         &self,
         draw: &EnvironmentDraw,
         world: &WorldDraw,
@@ -24,6 +46,7 @@ impl Model {
                     draw,
                     world,
                     &mut scratch.offers,
+                    &mut scratch.beliefs,
                     &mut scratch.package,
                     trace.as_deref_mut(),
                 );
@@ -33,6 +56,7 @@ impl Model {
                     draw,
                     world,
                     &mut scratch.offers,
+                    &mut scratch.beliefs,
                     &mut scratch.package,
                     trace,
                 );
@@ -44,6 +68,7 @@ impl Model {
                     draw,
                     world,
                     &mut scratch.offers,
+                    &mut scratch.beliefs,
                     &mut scratch.package,
                     trace,
                 );
@@ -109,6 +134,7 @@ impl Model {
                 withdrew,
                 ended_by: main.ended_by,
                 threat_final: state.threat,
+                types: world.types.clone(),
             })),
         }
     }

@@ -2,6 +2,7 @@
 //! hosts' consent checked, allies' pressure, the result of an agreement and
 //! the trace of an offer.
 
+use super::belief::View;
 use super::choices::{Shifts, Situation, stake};
 use super::state::State;
 use super::{Moved, Offered};
@@ -146,6 +147,23 @@ impl Model {
             .clamp(0.0, 1.0)
     }
 
+    /// Notes on the last offer of the trace how well its offerer's beliefs
+    /// rank the other side's packages.
+    pub(super) fn record_belief(
+        &self,
+        view: &mut Option<View>,
+        trace: &mut Option<&mut Vec<OfferRecord>>,
+        spec: &TrackSpec,
+        state: &State<'_>,
+        side: usize,
+    ) {
+        if let (Some(trace), Some(view)) = (trace, view)
+            && let Some(last) = trace.last_mut()
+        {
+            last.belief = Some(view.accuracy(self, spec, state, side));
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn record_moving(
         &self,
@@ -171,6 +189,7 @@ impl Model {
                 utilities,
                 response,
                 note: None,
+                belief: None,
             });
         }
     }

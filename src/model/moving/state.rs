@@ -12,6 +12,8 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::model::agent::{Agent, Role};
 use crate::model::environment::{EnvironmentDraw, OilModel};
+use crate::model::information::OpponentModel;
+use crate::model::information::learner::Bayesian;
 use crate::model::issue::Package;
 use crate::model::outcome::{OfferRecord, Response, TrackName};
 use crate::model::run::Model;
@@ -34,10 +36,15 @@ pub struct WorldDraw {
     ratification: Vec<Vec<f64>>,
     /// The oil path's shocks, when an event can change the oil process.
     oil_shocks: Vec<f64>,
+    /// The negotiators' private fields, as `information.types` declares them.
+    pub types: Vec<f64>,
+    /// Proposer's and opponent's Bayesian opponent models, their
+    /// hypotheses drawn from the prior.
+    pub bayesian: [Option<Bayesian>; 2],
 }
 
 /// Seed of the sub-stream for `purpose` of the run seeded `seed`.
-fn stream(seed: u64, purpose: u64) -> ChaCha8Rng {
+pub(crate) fn stream(seed: u64, purpose: u64) -> ChaCha8Rng {
     let mix = |mut z: u64| {
         z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -51,6 +58,8 @@ const THREAT_PATH: u64 = 1;
 const REASSESSMENT: u64 = 2;
 const EVENT: u64 = 1 << 20;
 const RATIFICATION: u64 = 2 << 20;
+const PRIVATE_TYPES: u64 = 3 << 20;
+const HYPOTHESES: u64 = 4 << 20;
 
 impl Model {
     /// The moving world's draws for the run seeded `seed`.
@@ -108,6 +117,31 @@ impl Model {
         });
         if oil_moves {
             draw.oil_shocks = s.environment.oil_shocks(seed, s.protocol.deadline_rounds);
+        }
+        let information = &s.information;
+        if !information.types.is_empty() {
+            let mut rng = stream(seed, PRIVATE_TYPES);
+            draw.types = information
+                .types
+                .iter()
+                .map(|t| t.prior.sample(&mut rng))
+                .collect();
+        }
+        for (side, (me, other)) in [(self.proposer, self.opponent), (self.opponent, self.proposer)]
+            .into_iter()
+            .enumerate()
+        {
+            if let OpponentModel::Bayesian { hypotheses, sigma } = information.models[me] {
+                let mut rng = stream(seed, HYPOTHESES + side as u64);
+                draw.bayesian[side] = Some(Bayesian::new(
+                    information,
+                    other,
+                    &s.agents[other],
+                    hypotheses,
+                    sigma,
+                    &mut rng,
+                ));
+            }
         }
         draw
     }
@@ -358,6 +392,7 @@ pub(crate) fn note(
             utilities: Vec::new(),
             response,
             note: Some(name.to_string()),
+            belief: None,
         });
     }
 }
