@@ -56,6 +56,9 @@ mod calibrate;
 #[path = "cli/tournament.rs"]
 mod tournament;
 
+#[path = "cli/information.rs"]
+mod information;
+
 // ---------------------------------------------------------------- run
 
 #[test]

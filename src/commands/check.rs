@@ -3,11 +3,11 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use crate::config::information::describe as prior_words;
 use crate::config::{self, Setting};
 use crate::error::Error;
-use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
-use crate::config::information::describe as prior_words;
 use crate::model::information::OpponentModel;
+use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
 use crate::sweep::SweepPlan;
 
 /// Validates the config with its `--set` overrides — its `[sweep]` table

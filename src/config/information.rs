@@ -10,7 +10,8 @@ use crate::model::information::{Information, OpponentModel, PrivateType, TypeFie
 use crate::model::{ATTRIBUTES, ProtocolKind, Role, Scenario};
 
 /// The fields of a negotiator's type that may be private.
-const FIELDS: &str = "reservation, reservation_oil, discount, weights.security, weights.influence, weights.oil";
+const FIELDS: &str =
+    "reservation, reservation_oil, discount, weights.security, weights.influence, weights.oil";
 
 /// What the negotiators know of each other, checked against the scenario.
 pub(super) fn information(
@@ -74,8 +75,8 @@ pub(super) fn information(
                 ),
             ));
         }
-        let (p, _) = prior(&t.prior, false)
-            .map_err(|(f, m)| c.fail(format!("{key}.prior.{f}"), m))?;
+        let (p, _) =
+            prior(&t.prior, false).map_err(|(f, m)| c.fail(format!("{key}.prior.{f}"), m))?;
         if p.is_discrete() {
             return Err(c.fail(
                 format!("{key}.prior.kind"),

@@ -266,9 +266,7 @@ fn merge_at(base: &mut toml::Table, over: toml::Table, path: &mut Vec<String>) {
 fn variant_key(path: &[String]) -> Option<&'static str> {
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
     match path.as_slice() {
-        ["issues", _] | ["agents", _, "strategy"] | ["agents", _, "opponent_model"] => {
-            Some("kind")
-        }
+        ["issues", _] | ["agents", _, "strategy"] | ["agents", _, "opponent_model"] => Some("kind"),
         ["environment", "threat"] => Some("distribution"),
         _ => None,
     }

@@ -141,7 +141,11 @@ impl Agent {
     /// Utility of a (shifted) value: `clamp(v, 0, 1)^ρ`.
     pub fn utility_of_value(&self, value: f64) -> f64 {
         let v = value.clamp(0.0, 1.0);
-        if self.risk == 1.0 { v } else { bend(v, self.risk) }
+        if self.risk == 1.0 {
+            v
+        } else {
+            bend(v, self.risk)
+        }
     }
 
     /// The value at or above which the utility reaches `utility` (inverse of

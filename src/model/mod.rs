@@ -3,8 +3,8 @@
 pub mod agent;
 mod efficiency;
 pub mod environment;
-pub mod information;
 pub mod frontier;
+pub mod information;
 pub mod issue;
 mod moving;
 pub mod offers;

@@ -43,35 +43,38 @@ impl Model {
             .iter()
             .map(|i| i.value_count())
             .collect();
-        [(self.proposer, self.opponent), (self.opponent, self.proposer)]
-            .into_iter()
-            .enumerate()
-            .map(|(side, (me, other))| {
-                let model = information.models.get(me).unwrap_or(&OpponentModel::None);
-                let learner = match model {
-                    OpponentModel::None if !information.is_private(other) => return None,
-                    OpponentModel::None => Learner::Fixed,
-                    OpponentModel::Frequency { learning_rate } => Learner::Frequency(
-                        Frequency::new(*learning_rate, &spec.space, &value_counts),
-                    ),
-                    OpponentModel::Bayesian { .. } => Learner::Bayesian(
-                        world.bayesian[side]
-                            .clone()
-                            .expect("drawn with the world for a Bayesian model"),
-                    ),
-                };
-                Some(View {
-                    learner,
-                    means: information.means(),
-                    stale: true,
-                    planned: Vec::new(),
-                    terms: Vec::new(),
-                    truth: Vec::new(),
-                })
+        [
+            (self.proposer, self.opponent),
+            (self.opponent, self.proposer),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(side, (me, other))| {
+            let model = information.models.get(me).unwrap_or(&OpponentModel::None);
+            let learner = match model {
+                OpponentModel::None if !information.is_private(other) => return None,
+                OpponentModel::None => Learner::Fixed,
+                OpponentModel::Frequency { learning_rate } => {
+                    Learner::Frequency(Frequency::new(*learning_rate, &spec.space, &value_counts))
+                }
+                OpponentModel::Bayesian { .. } => Learner::Bayesian(
+                    world.bayesian[side]
+                        .clone()
+                        .expect("drawn with the world for a Bayesian model"),
+                ),
+            };
+            Some(View {
+                learner,
+                means: information.means(),
+                stale: true,
+                planned: Vec::new(),
+                terms: Vec::new(),
+                truth: Vec::new(),
             })
-            .collect::<Vec<_>>()
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("two sides"))
+        })
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("two sides"))
     }
 }
 
@@ -102,10 +105,7 @@ impl View {
     /// Bayesian model). `None` for a frequency model (its estimate is terms).
     fn believed(&self, model: &Model, other: usize, agent: &Agent) -> Option<Agent> {
         let mut a = agent.clone();
-        model
-            .scenario
-            .information
-            .apply(other, &self.means, &mut a);
+        model.scenario.information.apply(other, &self.means, &mut a);
         match &self.learner {
             Learner::Fixed => Some(a),
             Learner::Bayesian(b) => {

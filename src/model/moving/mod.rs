@@ -25,7 +25,7 @@ use crate::model::frontier::FrontierPoint;
 use crate::model::offers::{self, OfferBuffers};
 use crate::model::outcome::{EndedBy, OfferRecord, Outcome, Response, TrackName, TrackResult};
 use crate::model::protocol::{offer_for_first, offer_for_second};
-use crate::model::run::{Model, TrackSpec};
+use crate::model::run::{Model, Scratch, TrackSpec};
 use crate::model::strategy::{Aspiration, normalised_time};
 use crate::theory::ties::at_least;
 
@@ -63,11 +63,15 @@ impl Model {
         spec: &TrackSpec,
         draw: &'m EnvironmentDraw,
         world: &WorldDraw,
-        buffers: &mut OfferBuffers,
-        beliefs: &mut [OfferBuffers; 2],
-        package: &mut Vec<u32>,
+        scratch: &mut Scratch,
         mut trace: Option<&mut Vec<OfferRecord>>,
     ) -> Moved<'m> {
+        let Scratch {
+            offers: buffers,
+            beliefs,
+            package,
+            ..
+        } = scratch;
         let s = &self.scenario;
         let (p, o) = (self.proposer, self.opponent);
         let deadline = s.protocol.deadline_rounds;
@@ -243,7 +247,12 @@ impl Model {
                 let offer = match &mut views[0] {
                     Some(view) => {
                         view.refresh(self, spec, &state, 0, &mut beliefs[0]);
-                        offer_for_first(&beliefs[0].proposer_frontier, proposer, proposer_shift, demand)
+                        offer_for_first(
+                            &beliefs[0].proposer_frontier,
+                            proposer,
+                            proposer_shift,
+                            demand,
+                        )
                     }
                     None => offer_for_first(pf, proposer, proposer_shift, demand),
                 };
@@ -303,7 +312,12 @@ impl Model {
             let counter = match &mut views[1] {
                 Some(view) => {
                     view.refresh(self, spec, &state, 1, &mut beliefs[1]);
-                    offer_for_second(&beliefs[1].opponent_frontier, opponent, opponent_shift, demand)
+                    offer_for_second(
+                        &beliefs[1].opponent_frontier,
+                        opponent,
+                        opponent_shift,
+                        demand,
+                    )
                 }
                 None => offer_for_second(of, opponent, opponent_shift, demand),
             };

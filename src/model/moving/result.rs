@@ -41,37 +41,13 @@ impl Model {
     ) -> RunResult {
         let (main_index, main, start): (usize, Moved<'_>, Option<TrackResult>) = match &self.start {
             Some((issue, spec)) => {
-                let start = self.negotiate_moving(
-                    spec,
-                    draw,
-                    world,
-                    &mut scratch.offers,
-                    &mut scratch.beliefs,
-                    &mut scratch.package,
-                    trace.as_deref_mut(),
-                );
+                let start = self.negotiate_moving(spec, draw, world, scratch, trace.as_deref_mut());
                 let value = start.result.package[*issue] as usize;
-                let main = self.negotiate_moving(
-                    &self.main[value],
-                    draw,
-                    world,
-                    &mut scratch.offers,
-                    &mut scratch.beliefs,
-                    &mut scratch.package,
-                    trace,
-                );
+                let main = self.negotiate_moving(&self.main[value], draw, world, scratch, trace);
                 (value, main, Some(start.result))
             }
             None => {
-                let main = self.negotiate_moving(
-                    &self.main[0],
-                    draw,
-                    world,
-                    &mut scratch.offers,
-                    &mut scratch.beliefs,
-                    &mut scratch.package,
-                    trace,
-                );
+                let main = self.negotiate_moving(&self.main[0], draw, world, scratch, trace);
                 (0, main, None)
             }
         };

@@ -127,9 +127,12 @@ impl Model {
                 .map(|t| t.prior.sample(&mut rng))
                 .collect();
         }
-        for (side, (me, other)) in [(self.proposer, self.opponent), (self.opponent, self.proposer)]
-            .into_iter()
-            .enumerate()
+        for (side, (me, other)) in [
+            (self.proposer, self.opponent),
+            (self.opponent, self.proposer),
+        ]
+        .into_iter()
+        .enumerate()
         {
             if let OpponentModel::Bayesian { hypotheses, sigma } = information.models[me] {
                 let mut rng = stream(seed, HYPOTHESES + side as u64);

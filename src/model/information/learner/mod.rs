@@ -10,11 +10,14 @@
 //!   of its own (only its ordering of packages is used).
 //! - **Bayesian** (Hindriks & Tykhonov 2008): hypotheses of the other's type
 //!   (attribute weights, reservation) drawn from the prior; after each offer
-//!   b_t a hypothesis h is weighted by the likelihood of the offer's utility
-//!   under h given that the other concedes linearly in time from its best
-//!   package to its walk-away level:
-//!   P(b_t | h) ∝ exp(−(u_h(b_t) − û_h(t))² / 2σ²),
-//!   û_h(t) = best_h − (best_h − floor_h) · t, t ∈ [0, 1] the normalised time.
+//!   b_t a hypothesis h is weighted by the likelihood of the offer's value
+//!   under h, on h's own scale (0 at its worst package, 1 at its best),
+//!   given that the other concedes linearly in time from its best package
+//!   to its walk-away level:
+//!   P(b_t | h) ∝ exp(−(x_h(b_t) − x̂_h(t))² / 2σ²),
+//!   x̂_h(t) = 1 − (1 − x_h(floor_h)) · t, t ∈ [0, 1] the normalised time
+//!   (x̂_h = 2 when h's best package falls short of its floor: such a
+//!   negotiator would make no offer).
 //!   The estimate is the posterior mean type; values are linear in the
 //!   weights, so its values are the posterior mean of the hypotheses' values.
 
@@ -43,7 +46,10 @@ impl Frequency {
         let n = free.iter().filter(|&&f| f).count().max(1) as f64;
         Frequency {
             rate,
-            weights: free.iter().map(|&f| if f { 1.0 / n } else { 0.0 }).collect(),
+            weights: free
+                .iter()
+                .map(|&f| if f { 1.0 / n } else { 0.0 })
+                .collect(),
             counts: value_counts.iter().map(|&c| vec![0.0; c]).collect(),
             last: None,
         }
@@ -102,6 +108,7 @@ pub struct Bayesian {
     /// Per hypothesis: the value of its best package beyond the base, at
     /// the threat `best_at` (the best depends on the threat, not on oil).
     best: Vec<f64>,
+    worst: Vec<f64>,
     best_at: f64,
     /// The posterior mean of the weights.
     mean: [f64; 3],
@@ -152,6 +159,7 @@ impl Bayesian {
             mean: [0.0; 3],
             log_posterior: vec![0.0; count],
             best: vec![0.0; count],
+            worst: vec![0.0; count],
             best_at: f64::NAN,
             hypotheses,
             levels: Vec::new(),
@@ -190,33 +198,58 @@ impl Bayesian {
                     [0, 1, 2].map(|k| e[k] + threat * te[k])
                 }));
             }
-            for (h, best) in self.hypotheses.iter().zip(&mut self.best) {
+            for ((h, best), worst) in self
+                .hypotheses
+                .iter()
+                .zip(&mut self.best)
+                .zip(&mut self.worst)
+            {
                 let w = h.weights;
                 let dot = |a: &[f64; 3]| w[0] * a[0] + w[1] * a[1] + w[2] * a[2];
-                *best = self
-                    .levels
-                    .iter()
-                    .map(|values| values.iter().map(dot).fold(f64::NEG_INFINITY, f64::max))
-                    .sum::<f64>();
+                let extreme = |pick: fn(f64, f64) -> f64, start: f64| {
+                    self.levels
+                        .iter()
+                        .map(|values| values.iter().map(dot).fold(start, pick))
+                        .sum::<f64>()
+                };
+                *best = extreme(f64::max, f64::NEG_INFINITY);
+                *worst = extreme(f64::min, f64::INFINITY);
             }
         }
         let opening = other.attribute_levels_base(leverage);
         let two_s2 = 2.0 * self.sigma * self.sigma;
-        for ((h, log), &best) in self
+        for (((h, log), &best), &worst) in self
             .hypotheses
             .iter()
             .zip(&mut self.log_posterior)
             .zip(&self.best)
+            .zip(&self.worst)
         {
             let w = h.weights;
             let dot = |a: &[f64; 3]| w[0] * a[0] + w[1] * a[1] + w[2] * a[2];
-            let best = other.utility_of_value(dot(&opening) + best);
-            let floor = (h.reservation + h.reservation_oil * (2.0 * leverage - 1.0))
-                .clamp(0.0, 1.0)
-                .min(best);
-            let predicted = best - (best - floor) * t.clamp(0.0, 1.0);
-            let u = other.utility_of_value(dot(&offered));
-            let miss = u - predicted;
+            // Values on the hypothesis's own scale: 0 at its worst package,
+            // 1 at its best (Hindriks & Tykhonov's normalised utilities).
+            let base = dot(&opening);
+            let range = best - worst;
+            let scaled = |v: f64| {
+                if range > 1e-12 {
+                    ((v - base - worst) / range).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            };
+            let reservation =
+                (h.reservation + h.reservation_oil * (2.0 * leverage - 1.0)).clamp(0.0, 1.0);
+            let floor = other.value_for_utility(reservation);
+            let predicted = if floor <= base + best {
+                // Linear concession from the best package to the floor.
+                1.0 - (1.0 - scaled(floor)) * t.clamp(0.0, 1.0)
+            } else {
+                // A negotiator whose best package falls short of its floor
+                // makes no offer: under such a hypothesis an offer is a miss.
+                2.0
+            };
+            let miss = scaled(dot(&offered)) - predicted;
             *log -= miss * miss / two_s2;
         }
         self.update_mean();
@@ -228,7 +261,11 @@ impl Bayesian {
             .log_posterior
             .iter()
             .fold(f64::NEG_INFINITY, |m, &x| m.max(x));
-        let p: Vec<f64> = self.log_posterior.iter().map(|&l| (l - max).exp()).collect();
+        let p: Vec<f64> = self
+            .log_posterior
+            .iter()
+            .map(|&l| (l - max).exp())
+            .collect();
         let total: f64 = p.iter().sum();
         p.into_iter().map(|x| x / total).collect()
     }
