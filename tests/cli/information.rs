@@ -153,8 +153,8 @@ fn strategies_and_models_change_outcomes_in_paired_runs() {
             &["agents.us.opponent_model={kind=\"frequency\"}"],
         ),
         (
-            "Russia learns by Bayes",
-            &["agents.russia.opponent_model={kind=\"bayesian\"}"],
+            "US mirrors Russia (tit-for-tat)",
+            &["agents.us.strategy={kind=\"tit_for_tat\"}"],
         ),
     ];
     eprintln!("| switch | complete information | incomplete information |");
