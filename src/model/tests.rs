@@ -64,7 +64,7 @@ proptest! {
         s.agents[us].strategy = time_dependent(us_beta);
         s.agents[us].risk = risk;
         s.agents[russia].reservation = russia_reservation;
-        s.agents[russia].strategy = if tit_for_tat { Strategy::TitForTat {} } else { time_dependent(russia_beta) };
+        s.agents[russia].strategy = if tit_for_tat { Strategy::TitForTat { window: 1 } } else { time_dependent(russia_beta) };
         if zeuthen { s.protocol.kind = ProtocolKind::Zeuthen; }
         if separate { s.protocol.start_linkage = Linkage::Separate; }
         let model = Model::new(s.clone());

@@ -41,7 +41,7 @@ fn the_moving_protocol_in_a_still_world_is_the_still_protocol() {
         }
         if variant & 2 == 2 {
             let o = s.opponent();
-            s.agents[o].strategy = Strategy::TitForTat {};
+            s.agents[o].strategy = Strategy::TitForTat { window: 1 };
             let p = s.proposer();
             s.agents[p].reservation = 0.5;
         }
