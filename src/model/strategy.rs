@@ -18,6 +18,7 @@
 //! - resource-dependent: `α = κ + (1 − κ) e^(−resource)`, the resource being
 //!   the round's oil leverage (or its complement), scaled.
 
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// A concession strategy as configured.
@@ -47,14 +48,22 @@ pub enum Strategy {
     TitForTat {
         /// Reproduce the opponent's concessions up to the one made this many
         /// offers ago (δ ≥ 1; 1, the latest, unless set).
-        #[serde(default = "one", skip_serializing_if = "is_one")]
+        #[serde(
+            default = "one",
+            skip_serializing_if = "is_one",
+            deserialize_with = "whole_offers"
+        )]
         window: u32,
     },
     /// Relative tit-for-tat (Faratin et al. 1998): the opponent's
     /// concessions reproduced in percentage terms.
     RelativeTitForTat {
         /// As for [`Strategy::TitForTat`].
-        #[serde(default = "one", skip_serializing_if = "is_one")]
+        #[serde(
+            default = "one",
+            skip_serializing_if = "is_one",
+            deserialize_with = "whole_offers"
+        )]
         window: u32,
     },
     /// Resource-dependent tactic (Faratin et al. 1998) whose resource is the
@@ -95,6 +104,42 @@ fn one() -> u32 {
 
 fn is_one(window: &u32) -> bool {
     *window == 1
+}
+
+/// A window in offers: an integer, or a float that is one (a swept value of
+/// a key the base config leaves out arrives as a float).
+fn whole_offers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    struct Offers;
+    impl Visitor<'_> for Offers {
+        type Value = u32;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number of offers")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| {
+                E::custom(format!(
+                    "window must be a whole number of offers from 1 (got {v})"
+                ))
+            })
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u32, E> {
+            self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<u32, E> {
+            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                Ok(v as u32)
+            } else {
+                Err(E::custom(format!(
+                    "window must be a whole number of offers from 1 (got {v})"
+                )))
+            }
+        }
+    }
+    deserializer.deserialize_any(Offers)
 }
 
 /// Share of the concession range given up at normalised time `t` (clamped to [0, 1]).
