@@ -243,6 +243,11 @@ impl Aspiration {
 
     /// Records the utility, to this agent, of an offer it received.
     pub fn observe(&mut self, schedule: &Schedule, utility: f64) {
+        if self.received.capacity() == 0 {
+            // One offer a round at most: one allocation a negotiation.
+            self.received
+                .reserve_exact(schedule.deadline_rounds as usize + 1);
+        }
         self.received.push(utility);
         if let Tactic::Mirror {
             relative: false,
