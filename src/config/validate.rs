@@ -527,7 +527,6 @@ fn agent(
     })
 }
 
-/// Per issue, per value, per attribute effect, from `{issue = {attribute = effect}}`.
 /// A negotiator's concession strategy with every parameter in its range.
 fn strategy(c: &Checker, key: &str, raw: &Strategy) -> Result<Strategy, ConfigError> {
     let kappa = |kappa: f64| c.range(&format!("{key}.kappa"), kappa, 0.0, 0.999_999);
@@ -554,7 +553,7 @@ fn strategy(c: &Checker, key: &str, raw: &Strategy) -> Result<Strategy, ConfigEr
                 return Err(c.fail(
                     beta_key,
                     format!(
-                        "must be > 1 for a conceder (got {}); use kind = \"time_dependent\" for β <= 1",
+                        "must be > 1 for a conceder (got {}); use kind = \"time_dependent\" for beta <= 1",
                         number(beta)
                     ),
                 ));
@@ -581,6 +580,7 @@ fn strategy(c: &Checker, key: &str, raw: &Strategy) -> Result<Strategy, ConfigEr
     })
 }
 
+/// Per issue, per value, per attribute effect, from `{issue = {attribute = effect}}`.
 fn effect_tables(
     c: &Checker,
     key: &str,
