@@ -7,7 +7,9 @@ use crate::config::information::describe as prior_words;
 use crate::config::{self, Setting};
 use crate::error::Error;
 use crate::model::information::OpponentModel;
-use crate::model::{ATTRIBUTES, IssueKind, Outcome, Role, Scenario, Strategy, ThreatModel};
+use crate::model::{
+    ATTRIBUTES, IssueKind, Outcome, Resource, Role, Scenario, Strategy, ThreatModel,
+};
 use crate::sweep::SweepPlan;
 
 /// Validates the config with its `--set` overrides — its `[sweep]` table
@@ -100,7 +102,29 @@ pub fn describe(s: &Scenario) -> String {
                     };
                     format!("time-dependent, beta {beta} ({family}), kappa {kappa}")
                 }
-                Strategy::TitForTat {} => "tit-for-tat".to_string(),
+                Strategy::Conceder { beta, kappa } => {
+                    format!("conceder, beta {beta}, kappa {kappa}")
+                }
+                Strategy::HardLiner {} => "hard-liner (never concedes)".to_string(),
+                Strategy::TitForTat { window: 1 } => "tit-for-tat".to_string(),
+                Strategy::TitForTat { window } => {
+                    format!("tit-for-tat, mirroring the concession {window} offers ago")
+                }
+                Strategy::RelativeTitForTat { window: 1 } => "relative tit-for-tat".to_string(),
+                Strategy::RelativeTitForTat { window } => {
+                    format!("relative tit-for-tat, mirroring the concession {window} offers ago")
+                }
+                Strategy::ResourceDependent {
+                    resource,
+                    scale,
+                    kappa,
+                } => {
+                    let resource = match resource {
+                        Resource::Leverage => "oil leverage",
+                        Resource::InverseLeverage => "1 - oil leverage",
+                    };
+                    format!("resource-dependent on {resource}, scale {scale}, kappa {kappa}")
+                }
             };
             let _ = writeln!(w, "             strategy {strategy}");
             let model = s.information.models.get(j);

@@ -422,11 +422,7 @@ fn agent(
         issue_names,
     )?;
     let strategy = match &raw.strategy {
-        Some(Strategy::TimeDependent { beta, kappa }) => Strategy::TimeDependent {
-            beta: c.positive(&format!("{key}.strategy.beta"), *beta)?,
-            kappa: c.range(&format!("{key}.strategy.kappa"), *kappa, 0.0, 0.999_999)?,
-        },
-        Some(Strategy::TitForTat {}) => Strategy::TitForTat {},
+        Some(s) => strategy(c, &format!("{key}.strategy"), s)?,
         None if matches!(raw.role, RawRole::Proposer | RawRole::Opponent) => {
             return Err(c.fail(
                 &key,
@@ -530,6 +526,59 @@ fn agent(
         },
         strategy,
         conduct: super::conduct::conduct(c, &key, raw, agent_names)?,
+    })
+}
+
+/// A negotiator's concession strategy with every parameter in its range.
+fn strategy(c: &Checker, key: &str, raw: &Strategy) -> Result<Strategy, ConfigError> {
+    let kappa = |kappa: f64| c.range(&format!("{key}.kappa"), kappa, 0.0, 0.999_999);
+    let window = |window: u32| {
+        if (1..=MAX_DEADLINE_ROUNDS).contains(&window) {
+            Ok(window)
+        } else {
+            Err(c.fail(
+                format!("{key}.window"),
+                format!(
+                    "must be from 1 (the opponent's latest concession) to {MAX_DEADLINE_ROUNDS} offers (got {window})"
+                ),
+            ))
+        }
+    };
+    Ok(match *raw {
+        Strategy::TimeDependent { beta, kappa: k } => Strategy::TimeDependent {
+            beta: c.positive(&format!("{key}.beta"), beta)?,
+            kappa: kappa(k)?,
+        },
+        Strategy::Conceder { beta, kappa: k } => {
+            let beta_key = format!("{key}.beta");
+            if beta.is_finite() && beta <= 1.0 {
+                return Err(c.fail(
+                    beta_key,
+                    format!(
+                        "must be > 1 for a conceder (got {}); use kind = \"time_dependent\" for beta <= 1",
+                        number(beta)
+                    ),
+                ));
+            }
+            Strategy::Conceder {
+                beta: c.positive(&beta_key, beta)?,
+                kappa: kappa(k)?,
+            }
+        }
+        Strategy::HardLiner {} => Strategy::HardLiner {},
+        Strategy::TitForTat { window: w } => Strategy::TitForTat { window: window(w)? },
+        Strategy::RelativeTitForTat { window: w } => {
+            Strategy::RelativeTitForTat { window: window(w)? }
+        }
+        Strategy::ResourceDependent {
+            resource,
+            scale,
+            kappa: k,
+        } => Strategy::ResourceDependent {
+            resource,
+            scale: c.range(&format!("{key}.scale"), scale, 0.0, MAX_MAGNITUDE)?,
+            kappa: kappa(k)?,
+        },
     })
 }
 

@@ -21,7 +21,7 @@ pub use issue::{Issue, IssueKind, Package, Subspace};
 pub use outcome::{EndedBy, OfferRecord, Outcome, Response, RunResult, TrackName, WorldReport};
 pub use run::{Model, OutcomeSpace, Scratch};
 pub use scenario::{Linkage, Protocol, ProtocolKind, Scenario};
-pub use strategy::Strategy;
+pub use strategy::{Resource, Strategy};
 pub use world::{Conduct, Event, World};
 
 #[cfg(test)]

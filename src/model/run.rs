@@ -13,7 +13,7 @@ use super::offers::{self, Layout, OfferBuffers};
 use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
 use super::protocol;
 use super::scenario::{Linkage, ProtocolKind, Scenario};
-use super::strategy::concession_schedule;
+use super::strategy::{Schedule, concession_schedule};
 use crate::theory::Point;
 use crate::theory::ties;
 
@@ -25,8 +25,8 @@ pub struct Model {
     pub(crate) main: Vec<TrackSpec>,
     /// The START issue and its own track, when negotiated separately.
     pub(crate) start: Option<(usize, TrackSpec)>,
-    /// Proposer's and opponent's concession by round.
-    pub(crate) schedules: [Vec<f64>; 2],
+    /// Proposer's and opponent's concession schedules.
+    pub(crate) schedules: [Schedule; 2],
     pub(crate) proposer: usize,
     pub(crate) opponent: usize,
     pub(crate) hosts: Vec<usize>,

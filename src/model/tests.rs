@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::Strategy;
+use super::strategy::Resource;
 use super::*;
 use crate::config;
 use crate::theory::ties::at_least;
@@ -64,7 +65,7 @@ proptest! {
         s.agents[us].strategy = time_dependent(us_beta);
         s.agents[us].risk = risk;
         s.agents[russia].reservation = russia_reservation;
-        s.agents[russia].strategy = if tit_for_tat { Strategy::TitForTat {} } else { time_dependent(russia_beta) };
+        s.agents[russia].strategy = if tit_for_tat { Strategy::TitForTat { window: 1 } } else { time_dependent(russia_beta) };
         if zeuthen { s.protocol.kind = ProtocolKind::Zeuthen; }
         if separate { s.protocol.start_linkage = Linkage::Separate; }
         let model = Model::new(s.clone());
@@ -357,5 +358,51 @@ fn alternating_pie_split_gives_out_the_whole_pie_before_the_deadline() {
         assert_eq!(r.outcome, Outcome::Agreement);
         assert!(r.rounds < s.protocol.deadline_rounds);
         assert!((r.utilities[0] + r.utilities[1] - 1.0).abs() < 1e-9);
+    }
+}
+
+// A resource-dependent Russia whose resource is the oil leverage demands more
+// in the rounds of dearer oil, whatever the round; with the inverse resource,
+// less. Russia's utilities are made independent of oil (no exposure, no oil
+// term in its reservation), so only the tactic reads the leverage path; its
+// counter-offers then rank as the leverage of their rounds does.
+#[test]
+fn resource_dependent_concession_follows_the_leverage_path() {
+    for (resource, sign) in [(Resource::Leverage, 1.0), (Resource::InverseLeverage, -1.0)] {
+        let mut s = baseline();
+        let (us, russia) = (index_of(&s, "us"), index_of(&s, "russia"));
+        s.agents[us].strategy = Strategy::HardLiner {};
+        s.agents[russia].strategy = Strategy::ResourceDependent {
+            resource,
+            scale: 4.0,
+            kappa: 0.0,
+        };
+        s.agents[russia].oil_exposure = 0.0;
+        s.agents[russia].reservation_oil = 0.0;
+        s.environment.oil.volatility = 0.6;
+        let deadline = s.protocol.deadline_rounds;
+        let model = Model::new(s.clone());
+        let mut strict = 0;
+        for seed in 0..40 {
+            let mut trace = Vec::new();
+            model.simulate(seed, &mut Scratch::default(), Some(&mut trace));
+            let draw = s.environment.draw(seed, deadline);
+            let counters: Vec<(f64, f64)> = trace
+                .iter()
+                .filter(|o| {
+                    o.offerer == Some(russia) && o.track == TrackName::Main && o.round < deadline
+                })
+                .map(|o| (sign * draw.leverage_at(o.round), o.utilities[russia]))
+                .collect();
+            for a in &counters {
+                for b in &counters {
+                    if a.0 < b.0 {
+                        assert!(at_least(b.1, a.1), "seed {seed}: {a:?} then {b:?}");
+                        strict += usize::from(b.1 > a.1 + 1e-9);
+                    }
+                }
+            }
+        }
+        assert!(strict > 100, "{resource:?}: only {strict} strict rises");
     }
 }

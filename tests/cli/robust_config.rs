@@ -446,3 +446,82 @@ fn newline_in_a_name_stays_on_one_line() {
     let config = bad_config("name = \"baseline\"", "name = \"base\\nline\"");
     assert_rejected(&config, &["scenario.name", "got `base\\nline`"]);
 }
+
+// ---------------------------------------------------------------- item: strategies
+
+#[test]
+fn bad_strategies_are_refused_naming_the_key() {
+    let cases: [(&str, &[&str]); 8] = [
+        (
+            "{ kind = \"hard_linr\" }",
+            &["agents.us.strategy.kind", "did you mean `hard_liner`?"],
+        ),
+        (
+            "{ kind = \"conceder\", beta = 1.0 }",
+            &["agents.us.strategy.beta", "must be > 1 for a conceder"],
+        ),
+        (
+            "{ kind = \"conceder\", kappa = 1.0 }",
+            &["agents.us.strategy.kappa", "<= 0.999999"],
+        ),
+        (
+            "{ kind = \"tit_for_tat\", window = 0 }",
+            &["agents.us.strategy.window", "(got 0)"],
+        ),
+        (
+            "{ kind = \"relative_tit_for_tat\", window = 1.5 }",
+            &["agents.us.strategy", "window", "(got 1.5)"],
+        ),
+        (
+            "{ kind = \"resource_dependent\", resource = \"leverage\", scale = -1.0 }",
+            &["agents.us.strategy.scale", "must be >= 0 (got -1)"],
+        ),
+        (
+            "{ kind = \"resource_dependent\", resource = \"levrage\", scale = 1.0 }",
+            &["agents.us.strategy", "did you mean `leverage`?"],
+        ),
+        (
+            "{ kind = \"hard_liner\", beta = 2.0 }",
+            &["agents.us.strategy", "unknown field `beta`"],
+        ),
+    ];
+    for (strategy, needles) in cases {
+        let config = bad_config(
+            "strategy = { kind = \"time_dependent\", beta = 0.5 }",
+            &format!("strategy = {strategy}"),
+        );
+        assert_rejected(&config, needles);
+    }
+}
+
+#[test]
+fn new_strategy_parameters_are_settable_by_dotted_path() {
+    let tactic = "agents.russia.strategy={ kind = \"resource_dependent\", resource = \"leverage\", scale = 2.0 }";
+    let output = detente()
+        .args(["check", BASELINE, "--set", tactic])
+        .args(["--set", "agents.russia.strategy.scale=3.5"])
+        .args(["--set", "agents.us.strategy={ kind = \"tit_for_tat\" }"])
+        .args(["--set", "agents.us.strategy.window=2.0"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        summary.contains("resource-dependent on oil leverage, scale 3.5, kappa 0"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("tit-for-tat, mirroring the concession 2 offers ago"),
+        "{summary}"
+    );
+    let output = detente()
+        .args(["check", BASELINE, "--set", tactic])
+        .args(["--set", "agents.russia.strategy.scale=-2"])
+        .output()
+        .unwrap();
+    assert!(one_line_error(&output).contains("agents.russia.strategy.scale"));
+}

@@ -1,6 +1,7 @@
 //! End-to-end tests of `detente tournament`: files and their bytes for any
 //! thread count and after a resume, the known tournament regularities on the
-//! baseline, and one-line errors for bad `[tournament]` tables.
+//! baseline and among Genius's baseline tactics, and one-line errors for bad
+//! `[tournament]` tables.
 
 use super::*;
 
@@ -137,6 +138,66 @@ fn boulware_beats_conceder_and_two_boulwares_wait_for_the_deadline() {
     assert!(value(&cc, "mean_rounds") < value(&bb, "mean_rounds") - 10.0);
 }
 
+/// Genius's baselines on the 2007 situation: Boulware (e = 0.2), Conceder
+/// (e = 2) and Hardliner (e = 0), for either role.
+fn baselines_config(dir: &Path) -> PathBuf {
+    let situation = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/situation_2007.toml");
+    let mut text = format!(
+        "extends = \"{}\"\n\n[tournament]\nreplicates = 200\n",
+        situation.display()
+    );
+    for role in ["proposers", "opponents"] {
+        for (name, strategy) in [
+            ("boulware", "{ kind = \"time_dependent\", beta = 0.2 }"),
+            ("conceder", "{ kind = \"conceder\" }"),
+            ("hard_liner", "{ kind = \"hard_liner\" }"),
+        ] {
+            text += &format!("\n[[tournament.{role}]]\nname = \"{name}\"\nstrategy = {strategy}\n");
+        }
+    }
+    let path = dir.join("baselines.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// The tournament regularities of Genius's baselines: a Boulware side takes
+/// the larger share against a conceder in either role, and two hard-liners
+/// never agree: their talks end in breakdown at the deadline.
+#[test]
+fn boulware_beats_the_conceder_and_two_hard_liners_break_down_at_the_deadline() {
+    let work = TempDir::new().unwrap();
+    let cwd = work.path();
+    let config = baselines_config(cwd);
+    let output = tournament(cwd, &config, "out", &["--no-plots"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let matches = read_csv(&cwd.join("out/matches.csv"));
+    assert_eq!(matches.rows.len(), 9);
+    let row = |p: &str, o: &str| {
+        matches
+            .rows
+            .iter()
+            .find(|r| r["proposer"] == p && r["opponent"] == o)
+            .unwrap()
+            .clone()
+    };
+    let value = |r: &HashMap<String, String>, c: &str| r[c].parse::<f64>().unwrap();
+    let (bc, cb) = (row("boulware", "conceder"), row("conceder", "boulware"));
+    assert!(value(&bc, "mean_utility_proposer") > value(&cb, "mean_utility_proposer"));
+    assert!(value(&cb, "mean_utility_opponent") > value(&bc, "mean_utility_opponent"));
+    let hh = row("hard_liner", "hard_liner");
+    assert_eq!(value(&hh, "agreement_rate"), 0.0);
+    assert_eq!(value(&hh, "mean_rounds"), 36.0);
+    // A conceder agrees with a conceder sooner and more often than anyone
+    // agrees with a hard-liner.
+    let cc = row("conceder", "conceder");
+    assert!(value(&cc, "agreement_rate") > value(&row("conceder", "hard_liner"), "agreement_rate"));
+    assert!(value(&cc, "mean_rounds") < value(&bc, "mean_rounds"));
+}
+
 #[test]
 fn a_killed_tournament_resumes_to_the_same_bytes() {
     let work = TempDir::new().unwrap();
@@ -171,7 +232,12 @@ fn a_killed_tournament_resumes_to_the_same_bytes() {
 
 #[test]
 fn bad_tournament_tables_are_refused_in_one_line() {
-    let cases: [(&str, &str, &[&str]); 4] = [
+    let cases: [(&str, &str, &[&str]); 5] = [
+        (
+            "kind = \"tit_for_tat\" }}",
+            "kind = \"tit_for_tat\", window = 0 }}",
+            &["tournament.proposers[2].strategy", "window"],
+        ),
         (
             "name = \"conceder\"",
             "name = \"boulware\"",

@@ -173,7 +173,7 @@ impl Model {
             let proposer_best = proposer.utility_of_value(pf[0].first + proposer_shift);
             let opponent_best = opponent.utility_of_value(of[of.len() - 1].second + opponent_shift);
             let [proposer_schedule, opponent_schedule] =
-                [&state.schedules[0][..], &state.schedules[1][..]];
+                [&*state.schedules[0], &*state.schedules[1]];
 
             // The proposer may leave for its outside option.
             if whole_deal && let Some((outcome, chosen, value)) = outside_option(&situation) {
@@ -183,6 +183,7 @@ impl Model {
                     opponent_best,
                     opponent_floor,
                     opponent_pressure,
+                    leverage,
                 );
                 let counter = offer_for_second(of, opponent, opponent_shift, demand);
                 spec.space.package_into(counter.index as usize, package);
@@ -243,6 +244,7 @@ impl Model {
                     proposer_best,
                     proposer_floor,
                     proposer_pressure,
+                    leverage,
                 );
                 let offer = match &mut views[0] {
                     Some(view) => {
@@ -271,6 +273,7 @@ impl Model {
                     opponent_best,
                     opponent_floor,
                     opponent_pressure,
+                    leverage,
                 );
                 let accepted = at_least(worth, opponent_floor)
                     && at_least(worth, opponent.discount * next_demand);
@@ -308,6 +311,7 @@ impl Model {
                 opponent_best,
                 opponent_floor,
                 opponent_pressure,
+                leverage,
             );
             let counter = match &mut views[1] {
                 Some(view) => {
@@ -329,17 +333,14 @@ impl Model {
             };
             let worth = proposer.utility_of_value(first + proposer_shift);
             proposer_aspiration.observe(proposer_schedule, worth);
-            let next_demand = if round < deadline {
-                proposer_aspiration.target(
-                    proposer_schedule,
-                    round + 1,
-                    proposer_best,
-                    proposer_floor,
-                    proposer_pressure,
-                )
-            } else {
-                proposer_floor
-            };
+            let next_demand = proposer_aspiration.target(
+                proposer_schedule,
+                round + 1,
+                proposer_best,
+                proposer_floor,
+                proposer_pressure,
+                leverage,
+            );
             let acceptable =
                 at_least(worth, proposer_floor) && at_least(worth, proposer.discount * next_demand);
             let hosts_accept = counter.hosts_accept && situation.hosts_accept_deal(package);

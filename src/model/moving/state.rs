@@ -17,7 +17,7 @@ use crate::model::information::learner::Bayesian;
 use crate::model::issue::Package;
 use crate::model::outcome::{OfferRecord, Response, TrackName};
 use crate::model::run::Model;
-use crate::model::strategy::concession_schedule;
+use crate::model::strategy::{Schedule, concession_schedule};
 use crate::model::world::{Condition, Mutation, ThreatPath, Trigger};
 
 /// Random numbers of a moving world, drawn before the talks from streams of
@@ -154,7 +154,7 @@ impl Model {
 pub(crate) struct State<'m> {
     pub agents: Cow<'m, [Agent]>,
     /// Proposer's and opponent's concession schedules.
-    pub schedules: [Cow<'m, [f64]>; 2],
+    pub schedules: [Cow<'m, Schedule>; 2],
     /// Perceived and latent threat.
     pub threat: f64,
     pub opening_threat: f64,

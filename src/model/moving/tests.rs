@@ -1,7 +1,7 @@
 //! The moving protocol against the still one, and each mechanism at work.
 
 use crate::config;
-use crate::model::{Linkage, Model, OfferRecord, RunResult, Scenario, Scratch, Strategy};
+use crate::model::{Linkage, Model, OfferRecord, Resource, RunResult, Scenario, Scratch, Strategy};
 
 fn baseline() -> Scenario {
     config::parse(
@@ -41,7 +41,7 @@ fn the_moving_protocol_in_a_still_world_is_the_still_protocol() {
         }
         if variant & 2 == 2 {
             let o = s.opponent();
-            s.agents[o].strategy = Strategy::TitForTat {};
+            s.agents[o].strategy = Strategy::TitForTat { window: 1 };
             let p = s.proposer();
             s.agents[p].reservation = 0.5;
         }
@@ -53,10 +53,53 @@ fn the_moving_protocol_in_a_still_world_is_the_still_protocol() {
     }
 }
 
+// The same holds for the tactics that read the round's leverage or keep the
+// offers they received, and for a hard-liner's last round.
+#[test]
+fn the_moving_protocol_in_a_still_world_plays_every_tactic_as_the_still_one() {
+    let pairs = [
+        (
+            Strategy::HardLiner {},
+            Strategy::Conceder {
+                beta: 2.0,
+                kappa: 0.0,
+            },
+        ),
+        (
+            Strategy::ResourceDependent {
+                resource: Resource::InverseLeverage,
+                scale: 2.0,
+                kappa: 0.0,
+            },
+            Strategy::ResourceDependent {
+                resource: Resource::Leverage,
+                scale: 3.0,
+                kappa: 0.1,
+            },
+        ),
+        (
+            Strategy::RelativeTitForTat { window: 2 },
+            Strategy::TitForTat { window: 3 },
+        ),
+    ];
+    for (us, russia) in pairs {
+        let mut s = baseline();
+        let (p, o) = (s.proposer(), s.opponent());
+        s.agents[p].strategy = us.clone();
+        s.agents[o].strategy = russia.clone();
+        s.agents[p].reservation = 0.5;
+        let model = Model::new(s);
+        for seed in 0..200 {
+            let [still, moving] = both(&model, seed);
+            assert_eq!(still, moving, "{us:?} vs {russia:?}, seed {seed}");
+        }
+    }
+}
+
 use crate::model::world::{
     AgentChange, Condition, Escalation, Event, Mutation, ThreatPath, Trigger,
 };
-use crate::model::{EndedBy, Outcome};
+use crate::model::{EndedBy, Outcome, Response};
 
 fn situation() -> Scenario {
     config::parse(
@@ -245,4 +288,51 @@ fn an_event_changes_only_what_it_sets() {
     assert_eq!(count("oil_floor"), 1, "it sets the config's drift again");
     assert_eq!(count("host_agreements"), 1);
     assert_eq!(count("new_administration"), 2);
+}
+
+// An event can hand a negotiator a tactic of another kind mid-run: the US
+// concedes as a conceder until round 10 and from then on offers what a
+// hard-liner offers (Russia accepts nothing, so every run reaches the deadline).
+#[test]
+fn an_event_can_switch_a_negotiator_to_another_tactic_mid_run() {
+    let conceder = Strategy::Conceder {
+        beta: 2.0,
+        kappa: 0.0,
+    };
+    let played = |before: &Strategy, after: &Strategy| {
+        let mut s = situation();
+        let (us, russia) = (index(&s, "us"), index(&s, "russia"));
+        s.agents[russia].reservation = 0.99;
+        s.agents[us].strategy = before.clone();
+        let change = Mutation::Agent(us, AgentChange::Strategy(after.clone()));
+        s.world.events = vec![event("turn", Trigger::Round(10), vec![change])];
+        let model = Model::new(s);
+        (0..20)
+            .map(|seed| {
+                let mut trace = Vec::new();
+                model.simulate(seed, &mut Scratch::default(), Some(&mut trace));
+                trace
+                    .into_iter()
+                    .filter(|o| o.offerer == Some(us) && o.response != Response::Event)
+                    .map(|o| (o.round, o.package))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let hard = Strategy::HardLiner {};
+    let switched = played(&conceder, &hard);
+    let (soft, firm) = (played(&conceder, &conceder), played(&hard, &hard));
+    let mut differs = false;
+    for ((s, c), h) in switched.iter().zip(&soft).zip(&firm) {
+        assert_eq!(s.len(), 36);
+        for ((x, y), z) in s.iter().zip(c).zip(h) {
+            let expected = if x.0 < 10 { y } else { z };
+            assert_eq!(x, expected);
+            differs |= x.0 >= 10 && x != y;
+        }
+    }
+    assert!(
+        differs,
+        "the conceder's late offers should differ from the hard-liner's"
+    );
 }

@@ -5,7 +5,8 @@
 //! an offer worth at least its floor (the larger of its reservation utility and
 //! its utility of the breakdown outcome) and at least δ times what it would
 //! demand in its own next offer: the opponent's counter-offer this round, the
-//! proposer's offer next round (its floor alone in the last round). An agent
+//! proposer's offer next round (in the last round its floor alone, unless it
+//! is a hard-liner, who still demands its best). An agent
 //! whose best package falls short of its floor makes no offer that round.
 //! After the last round the breakdown outcome applies. "At least" is up to
 //! the model's tie tolerance (`ties`): an agent accepts when indifferent.
@@ -49,6 +50,7 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
                 proposer_best,
                 proposer_floor,
                 proposer_pressure,
+                leverage,
             );
             let offer = offer_for_first(pf, proposer, proposer_shift, demand);
             let worth = opponent.utility_of_value(offer.second + opponent_shift);
@@ -59,6 +61,7 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
                 opponent_best,
                 opponent_floor,
                 opponent_pressure,
+                leverage,
             );
             let accepted =
                 at_least(worth, opponent_floor) && at_least(worth, opponent.discount * next_demand);
@@ -91,21 +94,19 @@ pub fn negotiate(context: &Context<'_>, mut trace: Option<&mut Vec<OfferRecord>>
             opponent_best,
             opponent_floor,
             opponent_pressure,
+            leverage,
         );
         let counter = offer_for_second(of, opponent, opponent_shift, demand);
         let worth = proposer.utility_of_value(counter.first + proposer_shift);
         proposer_aspiration.observe(proposer_schedule, worth);
-        let next_demand = if round < deadline {
-            proposer_aspiration.target(
-                proposer_schedule,
-                round + 1,
-                proposer_best,
-                proposer_floor,
-                proposer_pressure,
-            )
-        } else {
-            proposer_floor
-        };
+        let next_demand = proposer_aspiration.target(
+            proposer_schedule,
+            round + 1,
+            proposer_best,
+            proposer_floor,
+            proposer_pressure,
+            leverage,
+        );
         let acceptable =
             at_least(worth, proposer_floor) && at_least(worth, proposer.discount * next_demand);
         let response = match (acceptable, counter.hosts_accept) {

@@ -16,6 +16,7 @@ use super::frontier::FrontierPoint;
 use super::issue::{Package, Subspace};
 use super::outcome::{Outcome, TrackName, TrackResult};
 use super::scenario::Scenario;
+use super::strategy::Schedule;
 use crate::theory::ties;
 
 /// Everything a protocol needs for one track of one run.
@@ -37,7 +38,7 @@ pub struct Context<'a> {
     pub breakdown_values: [f64; 2],
     pub breakdown_shifts: [f64; 2],
     /// Proposer's and opponent's concession schedules.
-    pub schedules: [&'a [f64]; 2],
+    pub schedules: [&'a Schedule; 2],
     /// Whether this track settles the whole deal. Reservation utilities and
     /// the effects of a breakdown outcome describe the whole deal, so a
     /// separate START track only asks each side to prefer its result to a lapse.
