@@ -59,6 +59,9 @@ mod tournament;
 #[path = "cli/information.rs"]
 mod information;
 
+#[path = "cli/negmas.rs"]
+mod negmas;
+
 // ---------------------------------------------------------------- run
 
 #[test]
