@@ -5,6 +5,7 @@
 //! at load time.
 
 use super::error::ConfigError;
+use super::locate::with_suggestion;
 use super::overrides;
 use super::raw::{RawConfig, RawEvent, RawThreatPath};
 use super::validate::{Checker, MAX_MAGNITUDE, validate};
@@ -71,7 +72,8 @@ pub(super) fn world(
             },
             ..scenario.clone()
         };
-        events.push(self::event(c, raw, &before, &key, event, &names)?);
+        let checked = self::event(c, raw, &before, &key, event, &names);
+        events.push(checked.map_err(|e| naming(e, &event.name))?);
     }
     let declares_escalation = raw.agents.values().any(|a| a.escalation.is_some());
     let declared = threat_path.is_some()
@@ -100,6 +102,24 @@ pub(super) fn world(
         ));
     }
     Ok(world)
+}
+
+/// Every error about an event names it, not only its index in `[[events]]`.
+fn naming(error: ConfigError, name: &str) -> ConfigError {
+    match error {
+        ConfigError::Invalid {
+            file,
+            key,
+            location,
+            message,
+        } if !message.contains("(event `") => ConfigError::Invalid {
+            file,
+            key,
+            location,
+            message: format!("(event `{name}`) {message}"),
+        },
+        other => other,
+    }
 }
 
 fn event(
@@ -263,12 +283,16 @@ fn conditions(
         ("not_fired", &w.not_fired, Condition::NotFired),
     ] {
         if let Some(n) = name {
-            out.push(make(c.lookup(
-                &format!("{key}.{field}"),
-                "event",
-                n,
-                events,
-            )?));
+            let at = format!("{key}.{field}");
+            // An event waiting for itself never fires; one waiting for
+            // itself not to have fired waits for nothing.
+            if *n == event.name {
+                return Err(c.fail(
+                    at,
+                    format!("names the event itself; name another event, or leave `{field}` out"),
+                ));
+            }
+            out.push(make(c.lookup(&at, "event", n, events)?));
         }
     }
     let deadline = scenario.protocol.deadline_rounds;
@@ -352,7 +376,10 @@ fn changes(
     let changed: RawConfig = toml::Value::Table(doc).try_into().map_err(|e| {
         c.fail(
             format!("{key}.set"),
-            format!("{of}: {}", e.message().trim().replace('\n', " ")),
+            format!(
+                "{of}: {}",
+                with_suggestion(&e.message().trim().replace('\n', " "))
+            ),
         )
     })?;
     let after = validate(&changed, c.file, None).map_err(|e| match e {
