@@ -494,6 +494,25 @@ mod tests {
         ));
     }
 
+    // The baseline's claim (README, "The baseline scenario"): with a drift
+    // of σ²/2 the median oil price path is flat, and the oil attribute is in
+    // the issue effects of Russia and Germany.
+    #[test]
+    fn the_baseline_keeps_the_median_oil_price_flat_and_oil_in_its_effects() {
+        let (_, s) = parse(include_str!("../../configs/baseline.toml"), "b.toml").unwrap();
+        let oil = &s.environment.oil;
+        assert!((oil.drift - oil.volatility * oil.volatility / 2.0).abs() < 1e-12);
+        let oil_effects = |j: usize| {
+            s.agents[j]
+                .effects
+                .iter()
+                .flat_map(|table| table.iter())
+                .filter(|row| row[2] != 0.0)
+                .count()
+        };
+        assert!(oil_effects(1) > 0 && oil_effects(4) > 0);
+    }
+
     // What names the datasets' columns, seeds the runs or shapes the
     // protocol cannot change during a run, and an event saying otherwise is
     // refused with the reason.
