@@ -23,7 +23,12 @@ fn baseline() -> Model {
 
 /// One run of the 2007 situation standing still (the baseline before the
 /// world moved), on one core.
-#[divan::bench]
+///
+/// Each sample is 100 runs of consecutive seeds, so the median sample is
+/// close to the mean cost of a run: a moving baseline run that ends when the
+/// US drops the plan in round 1 costs a fraction of one that lasts 36
+/// rounds, and the median of single runs would report the cheap ones.
+#[divan::bench(sample_size = 100)]
 fn still_situation_run(bencher: divan::Bencher) {
     let (_, scenario) = config::parse(
         include_str!("../configs/situation_2007.toml"),
@@ -40,8 +45,9 @@ fn still_situation_run(bencher: divan::Bencher) {
 }
 
 /// One baseline run on one core, environment draw included: the moving
-/// world of 2007–2009 (threat path, events, choices every round).
-#[divan::bench]
+/// world of 2007–2009 (threat path, events, choices every round); samples
+/// of 100 runs as for `still_situation_run`.
+#[divan::bench(sample_size = 100)]
 fn baseline_run(bencher: divan::Bencher) {
     let model = baseline();
     let mut scratch = Scratch::default();

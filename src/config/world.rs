@@ -5,6 +5,7 @@
 //! at load time.
 
 use super::error::ConfigError;
+use super::locate::with_suggestion;
 use super::overrides;
 use super::raw::{RawConfig, RawEvent, RawThreatPath};
 use super::validate::{Checker, MAX_MAGNITUDE, validate};
@@ -71,7 +72,8 @@ pub(super) fn world(
             },
             ..scenario.clone()
         };
-        events.push(self::event(c, raw, &before, &key, event, &names)?);
+        let checked = self::event(c, raw, &before, &key, event, &names);
+        events.push(checked.map_err(|e| naming(e, &event.name))?);
     }
     let declares_escalation = raw.agents.values().any(|a| a.escalation.is_some());
     let declared = threat_path.is_some()
@@ -100,6 +102,24 @@ pub(super) fn world(
         ));
     }
     Ok(world)
+}
+
+/// Every error about an event names it, not only its index in `[[events]]`.
+fn naming(error: ConfigError, name: &str) -> ConfigError {
+    match error {
+        ConfigError::Invalid {
+            file,
+            key,
+            location,
+            message,
+        } if !message.contains("(event `") => ConfigError::Invalid {
+            file,
+            key,
+            location,
+            message: format!("(event `{name}`) {message}"),
+        },
+        other => other,
+    }
 }
 
 fn event(
@@ -263,12 +283,16 @@ fn conditions(
         ("not_fired", &w.not_fired, Condition::NotFired),
     ] {
         if let Some(n) = name {
-            out.push(make(c.lookup(
-                &format!("{key}.{field}"),
-                "event",
-                n,
-                events,
-            )?));
+            let at = format!("{key}.{field}");
+            // An event waiting for itself never fires; one waiting for
+            // itself not to have fired waits for nothing.
+            if *n == event.name {
+                return Err(c.fail(
+                    at,
+                    format!("names the event itself; name another event, or leave `{field}` out"),
+                ));
+            }
+            out.push(make(c.lookup(&at, "event", n, events)?));
         }
     }
     let deadline = scenario.protocol.deadline_rounds;
@@ -359,7 +383,10 @@ fn changes(
     let changed: RawConfig = toml::Value::Table(doc).try_into().map_err(|e| {
         c.fail(
             format!("{key}.set"),
-            format!("{of}: {}", e.message().trim().replace('\n', " ")),
+            format!(
+                "{of}: {}",
+                with_suggestion(&e.message().trim().replace('\n', " "))
+            ),
         )
     })?;
     let after = validate(&changed, c.file, None).map_err(|e| match e {
@@ -392,4 +419,131 @@ fn changes(
         }
     }
     Ok(mutations)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{ConfigError, parse};
+    use crate::model::Strategy;
+    use crate::model::world::{AgentChange, Mutation};
+
+    /// The baseline with one more event that sets `set` in round 3.
+    fn event(set: &str) -> Result<Vec<Mutation>, ConfigError> {
+        let text = format!(
+            "{}\n[[events]]\nname = \"x\"\nround = 3\nset = {{ {set} }}\n",
+            include_str!("../../configs/baseline.toml")
+        );
+        let (_, s) = parse(&text, "b.toml")?;
+        Ok(s.world.events.last().expect("the event").mutations.clone())
+    }
+
+    fn one(set: &str) -> Mutation {
+        let mut m = event(set).unwrap_or_else(|e| panic!("{set}: {e}"));
+        assert_eq!(m.len(), 1, "{set}: {m:?}");
+        m.remove(0)
+    }
+
+    // An event takes the dotted paths of sweeps and --set, and each becomes
+    // the typed change the moving world applies when it fires.
+    #[test]
+    fn each_kind_of_path_an_event_sets_becomes_its_change() {
+        let (us, russia, germany) = (0, 1, 4);
+        use AgentChange as A;
+        assert_eq!(
+            one("\"agents.russia.reservation\" = 0.6"),
+            Mutation::Agent(russia, A::Reservation(0.6))
+        );
+        assert_eq!(
+            one("\"agents.russia.strategy.beta\" = 2.0"),
+            Mutation::Agent(
+                russia,
+                A::Strategy(Strategy::TimeDependent {
+                    beta: 2.0,
+                    kappa: 0.0
+                })
+            )
+        );
+        assert!(matches!(
+            one("\"agents.us.weights.security\" = 0.8"),
+            Mutation::Agent(0, A::Weights(w)) if w != [0.6, 0.3, 0.1]
+        ));
+        assert!(matches!(
+            one("\"agents.russia.effects.interceptors.oil\" = -0.1"),
+            Mutation::Agent(1, A::Effects(0, _))
+        ));
+        assert!(matches!(
+            one("\"agents.us.threat_effects.radar.security\" = 0.2"),
+            Mutation::Agent(0, A::ThreatEffects(1, _))
+        ));
+        assert_eq!(
+            one("\"agents.germany.pressure\" = 0.3"),
+            Mutation::Agent(germany, A::Pressure(0.3))
+        );
+        assert!(matches!(
+            one("\"agents.us.may_abandon\" = false"),
+            Mutation::Agent(u, A::Conduct(c)) if u == us && !c.may_abandon
+        ));
+        assert_eq!(
+            one("\"environment.oil_price.volatility\" = 0.3"),
+            Mutation::OilVolatility(0.3)
+        );
+        assert_eq!(
+            one("\"environment.oil_price.reference\" = 80.0"),
+            Mutation::OilReference(80.0)
+        );
+        assert!(matches!(
+            one("\"environment.threat_path.rate\" = 1.0"),
+            Mutation::ThreatPath(p) if p.rate == 1.0 && p.volatility == 0.15
+        ));
+        assert!(matches!(
+            one("\"protocol.unilateral.interceptors\" = 5"),
+            Mutation::Unilateral(Some(p)) if p[0] == 5 && p[1] == 1
+        ));
+    }
+
+    // The baseline's claim (README, "The baseline scenario"): with a drift
+    // of σ²/2 the median oil price path is flat, and the oil attribute is in
+    // the issue effects of Russia and Germany.
+    #[test]
+    fn the_baseline_keeps_the_median_oil_price_flat_and_oil_in_its_effects() {
+        let (_, s) = parse(include_str!("../../configs/baseline.toml"), "b.toml").unwrap();
+        let oil = &s.environment.oil;
+        assert!((oil.drift - oil.volatility * oil.volatility / 2.0).abs() < 1e-12);
+        let oil_effects = |j: usize| {
+            s.agents[j]
+                .effects
+                .iter()
+                .flat_map(|table| table.iter())
+                .filter(|row| row[2] != 0.0)
+                .count()
+        };
+        assert!(oil_effects(1) > 0 && oil_effects(4) > 0);
+    }
+
+    // What names the datasets' columns, seeds the runs or shapes the
+    // protocol cannot change during a run, and an event saying otherwise is
+    // refused with the reason.
+    #[test]
+    fn an_event_cannot_change_what_a_run_is_built_on() {
+        for (set, reason) in [
+            (
+                "\"protocol.status_quo.interceptors\" = 1",
+                "protocol.status_quo",
+            ),
+            ("\"protocol.start_linkage\" = \"separate\"", "start_linkage"),
+            (
+                "\"environment.threat.alpha\" = 3.0",
+                "give the event a `threat`",
+            ),
+            ("\"environment.oil_price.initial\" = 90.0", "initial"),
+            ("\"issues.interceptors.max\" = 8", "`issues` cannot change"),
+            (
+                "\"agents.poland.soil\" = [\"radar\"]",
+                "cannot change during a run",
+            ),
+        ] {
+            let e = event(set).expect_err(set).to_string();
+            assert!(e.contains("event `x`") && e.contains(reason), "{set}: {e}");
+        }
+    }
 }

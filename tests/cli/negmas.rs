@@ -32,7 +32,12 @@ fn offered_shares(work: &Path, name: &str, beta: f64, deadline: u32) -> Vec<f64>
         .args(["run", PIE, "-n", "1", "--trace", "--out"])
         .arg(&out)
         .args(["--set", &format!("agents.a.strategy.beta={beta}")])
-        .args(["--set", "agents.a.discount=1", "--set", "agents.b.discount=1"])
+        .args([
+            "--set",
+            "agents.a.discount=1",
+            "--set",
+            "agents.b.discount=1",
+        ])
         .args(["--set", "agents.b.strategy={kind=\"hard_liner\"}"])
         .args(["--set", &format!("protocol.deadline_rounds={deadline}")])
         .assert()
@@ -54,7 +59,11 @@ fn the_time_dependent_tactic_offers_what_negmas_poly_aspiration_offers() {
         // One offer a round until the proposer, whose aspiration reaches
         // its floor in the last round, takes the hard-liner's counter-offer
         // of round T − 1.
-        assert_eq!(shares.len(), deadline as usize - 1, "{preset}: one offer a round");
+        assert_eq!(
+            shares.len(),
+            deadline as usize - 1,
+            "{preset}: one offer a round"
+        );
         for (k, &share) in shares.iter().enumerate() {
             let t = k as f64 / f64::from(deadline - 1);
             let aspiration = negmas_poly_aspiration(e, t);

@@ -336,3 +336,107 @@ fn an_event_can_switch_a_negotiator_to_another_tactic_mid_run() {
         "the conceder's late offers should differ from the hard-liner's"
     );
 }
+
+// Everything that depends on the threat is judged at the threat of the
+// round: when a review lowers it mid-talks, a Czech government that
+// re-evaluates withdraws the consent it gave at the opening (its value of
+// the radar falls below its reservation), and the US cannot deploy at the
+// deadline; one that keeps its opening judgement lets it deploy, and the
+// US values that deployment at the lowered threat.
+#[test]
+fn a_host_that_reevaluates_withdraws_its_consent_when_the_threat_falls() {
+    let mut s = situation();
+    let (russia, czech) = (index(&s, "russia"), index(&s, "czech"));
+    s.agents[russia].reservation = 0.99; // no deal: every run reaches the deadline
+    let review = Event {
+        threat: Some(0.0),
+        ..event("review", Trigger::Round(5), Vec::new())
+    };
+    let still = runs(&s, 0..200);
+    s.world.events = vec![review];
+    let keeping = runs(&s, 0..200);
+    s.agents[czech].conduct.reevaluates_consent = true;
+    let judging = runs(&s, 0..200);
+    let mut withdrawn = 0;
+    for ((a, b), c) in still.iter().zip(&keeping).zip(&judging) {
+        assert_eq!((b.rounds, c.rounds), (36, 36));
+        let (kept, judged) = (b.world.as_ref().unwrap(), c.world.as_ref().unwrap());
+        assert_eq!((kept.threat_final, judged.threat_final), (0.0, 0.0));
+        assert_eq!(kept.withdrew, vec![None, None]);
+        // Hosts in agent order: Poland, the Czech Republic.
+        assert_eq!(judged.withdrew[0], None);
+        assert_ne!(c.outcome, Outcome::Unilateral);
+        assert_eq!(b.outcome, a.outcome, "the opening judgement is kept");
+        if b.outcome == Outcome::Unilateral {
+            assert_eq!(judged.withdrew[1], Some(5), "czech withdraws in round 5");
+            withdrawn += 1;
+            let us = index(&s, "us");
+            assert!(
+                b.utilities[us] < a.utilities[us],
+                "the US values its deployment at the lowered threat"
+            );
+        } else {
+            assert_eq!(judged.withdrew[1], None);
+        }
+    }
+    assert!(withdrawn > 20, "czech withdrew in {withdrawn} of 200 runs");
+}
+
+// With `may_deploy` the proposer compares deploying now with the talks in
+// every round: with no deal in reach and the hosts consenting it deploys at
+// once rather than wait, discounted, for the same deployment at the
+// deadline; without the hosts' consent it cannot.
+#[test]
+fn a_proposer_that_may_deploy_deploys_as_soon_as_the_hosts_consent() {
+    let mut s = situation();
+    let (us, russia, czech) = (index(&s, "us"), index(&s, "russia"), index(&s, "czech"));
+    s.agents[russia].reservation = 0.99;
+    s.agents[czech].reservation = 0.0; // consents at any threat
+    for r in runs(&s, 0..50) {
+        assert_eq!((r.outcome, r.rounds), (Outcome::Unilateral, 36));
+    }
+    s.agents[us].conduct.may_deploy = true;
+    for r in runs(&s, 0..50) {
+        assert_eq!((r.outcome, r.rounds), (Outcome::Unilateral, 1));
+        assert_eq!(r.world.unwrap().ended_by, Some(EndedBy::Proposer));
+    }
+    s.agents[czech].reservation = 1.0; // refuses the radar at any threat
+    for r in runs(&s, 0..50) {
+        assert_eq!((r.outcome, r.rounds), (Outcome::StatusQuo, 36));
+        assert_eq!(r.world.unwrap().ended_by, Some(EndedBy::Deadline));
+    }
+}
+
+// The issue that asked for stake-following allies found Germany's own
+// weights and reservation changing nothing: pressure was a fixed number.
+// Pressing by its stake, they move the talks; pressing by a fixed number,
+// they still do not.
+#[test]
+fn an_allys_own_preferences_act_only_when_it_presses_by_its_stake() {
+    let mut s = situation();
+    let germany = index(&s, "germany");
+    if let crate::model::Role::Ally { pressure, .. } = &mut s.agents[germany].role {
+        *pressure = 0.5;
+    }
+    let talks = |s: &Scenario| -> Vec<(Outcome, u32, Vec<u32>)> {
+        runs(s, 0..300)
+            .into_iter()
+            .map(|r| (r.outcome, r.rounds, r.package))
+            .collect()
+    };
+    let changed = |s: &Scenario| {
+        let mut other = s.clone();
+        other.agents[germany].reservation = 0.7;
+        other.agents[germany].weights = [0.2, 0.2, 0.6];
+        let (a, b) = (talks(s), talks(&other));
+        a.iter().zip(&b).filter(|(x, y)| x != y).count()
+    };
+    assert_eq!(
+        changed(&s),
+        0,
+        "a fixed pressure ignores the ally's preferences"
+    );
+    s.agents[germany].conduct.pressure_follows_stake = true;
+    let n = changed(&s);
+    assert!(n > 0, "Germany's preferences changed none of 300 runs");
+}
