@@ -96,8 +96,9 @@ fn bench_runs(bencher: divan::Bencher, model: &Model) {
     });
 }
 
-/// One baseline run with opponent models (complete information otherwise).
-#[divan::bench(args = LEARNERS)]
+/// One baseline run with opponent models (complete information otherwise);
+/// samples of 100 runs.
+#[divan::bench(args = LEARNERS, sample_size = 100)]
 fn baseline_run_learning(bencher: divan::Bencher, which: &str) {
     let (us, russia) = learners(which);
     let model = with_models(
@@ -109,8 +110,9 @@ fn baseline_run_learning(bencher: divan::Bencher, which: &str) {
     bench_runs(bencher, &model);
 }
 
-/// One run of the still 2007 situation with opponent models.
-#[divan::bench(args = LEARNERS)]
+/// One run of the still 2007 situation with opponent models; samples of
+/// 100 runs.
+#[divan::bench(args = LEARNERS, sample_size = 100)]
 fn still_situation_run_learning(bencher: divan::Bencher, which: &str) {
     let (us, russia) = learners(which);
     let model = with_models(
@@ -123,8 +125,8 @@ fn still_situation_run_learning(bencher: divan::Bencher, which: &str) {
 }
 
 /// One run of configs/incomplete_2007.toml: both types drawn per run, the
-/// US learning by Bayes and Russia by frequency.
-#[divan::bench]
+/// US learning by Bayes and Russia by frequency; samples of 100 runs.
+#[divan::bench(sample_size = 100)]
 fn incomplete_run(bencher: divan::Bencher) {
     let situation = include_str!("../configs/situation_2007.toml");
     let incomplete = include_str!("../configs/incomplete_2007.toml");

@@ -132,7 +132,7 @@ pub(super) fn information(
                 }
             }
             RawOpponentModel::Bayesian { hypotheses, sigma } => {
-                let hypotheses = hypotheses.unwrap_or(64);
+                let hypotheses = hypotheses.unwrap_or(32);
                 if !(2..=10_000).contains(&hypotheses) {
                     return Err(c.fail(
                         format!("{key}.hypotheses"),

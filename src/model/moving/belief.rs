@@ -80,7 +80,7 @@ impl Model {
 
 /// How far an estimate moves (in any weight or term) before a negotiator
 /// re-plans its offers on it.
-pub(crate) const REPLAN: f64 = 0.005;
+pub(crate) const REPLAN: f64 = 0.02;
 
 impl View {
     /// The learner's current estimate, flattened.
