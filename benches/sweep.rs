@@ -41,3 +41,33 @@ fn baseline_sweep_48k(bencher: divan::Bencher, threads: usize) {
             },
         );
 }
+
+/// `configs/tournament.toml` (8 × 8 entries on the 2007 situation, 400 runs
+/// a pairing: 25,600 runs, matches.csv and ranking.csv written, no
+/// figures), 1 and 2 threads, to compare with the sweep's runs per second.
+#[divan::bench(args = [1, 2], sample_count = 10)]
+fn tournament_25k(bencher: divan::Bencher, threads: usize) {
+    use detente::commands::{TournamentOptions, tournament};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let options = TournamentOptions {
+        config: PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/configs/tournament.toml"
+        )),
+        threads: Some(threads),
+        out: Some(dir.path().join("tournament")),
+        force: true,
+        plots: false,
+        ..TournamentOptions::default()
+    };
+    let never = AtomicBool::new(false);
+    bencher
+        .counter(divan::counter::ItemsCount::new(25_600usize))
+        .bench_local(|| {
+            divan::black_box(
+                tournament(&options, &never)
+                    .expect("the tournament runs")
+                    .runs,
+            )
+        });
+}

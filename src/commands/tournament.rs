@@ -43,12 +43,22 @@ pub struct TournamentReport {
     pub runs: u64,
     pub proposers: Vec<Standing>,
     pub opponents: Vec<Standing>,
+    /// Entries entered for both roles (same name, strategy and opponent
+    /// model), ranked over both seats; empty when there are none.
+    pub both: Vec<Standing>,
 }
 
 impl fmt::Display for TournamentReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} pairings, {} runs", self.pairings, self.runs)?;
-        for (role, standings) in [("proposer", &self.proposers), ("opponent", &self.opponents)] {
+        for (role, standings) in [
+            ("proposer", &self.proposers),
+            ("opponent", &self.opponents),
+            ("role-swapped (both seats)", &self.both),
+        ] {
+            if standings.is_empty() {
+                continue;
+            }
             write!(
                 f,
                 "\n{role} ranking (mean utility, 95 % interval; same group: order not established)"
@@ -128,9 +138,14 @@ pub fn tournament(
     // Proposer: entry in column 1, mean utility in column 7; opponent: 2 and 11 (see MATCHES_HEADER).
     let proposers = rank_role(&rows, 1, 7, &plan.proposers);
     let opponents = rank_role(&rows, 2, 11, &plan.opponents);
+    let both = rank_both(&rows, &plan);
     let mut ranking = Vec::new();
     push_row(&mut ranking, RANKING_HEADER);
-    for (role, list) in [("proposer", &proposers), ("opponent", &opponents)] {
+    for (role, list) in [
+        ("proposer", &proposers),
+        ("opponent", &opponents),
+        ("both", &both),
+    ] {
         for s in list.iter() {
             push_row(
                 &mut ranking,
@@ -152,7 +167,7 @@ pub fn tournament(
         &out,
         file::RANKING,
         &ranking,
-        (proposers.len() + opponents.len()) as u64,
+        (proposers.len() + opponents.len() + both.len()) as u64,
         &mut record,
     )?;
     let figures = if options.plots {
@@ -169,7 +184,43 @@ pub fn tournament(
         runs: pairings.len() as u64 * plan.replicates,
         proposers,
         opponents,
+        both,
     })
+}
+
+/// The role-swapped ranking (as ANAC scores an agent over both seats): the
+/// entries entered for both roles with the same name, strategy and opponent
+/// model, ranked by their mean utility over all their runs in either seat.
+fn rank_both(rows: &[Vec<String>], plan: &TournamentPlan) -> Vec<Standing> {
+    let both: Vec<&tournament::Entry> = plan
+        .proposers
+        .iter()
+        .filter(|p| {
+            plan.opponents.iter().any(|o| {
+                o.name == p.name && o.strategy == p.strategy && o.opponent_model == p.opponent_model
+            })
+        })
+        .collect();
+    if both.is_empty() {
+        return Vec::new();
+    }
+    let number = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    let names: Vec<String> = both.iter().map(|e| e.name.clone()).collect();
+    let mut results = Vec::new();
+    for r in rows {
+        // Proposer: entry in column 1, mean utility in 7; opponent: 2 and 11.
+        for (name_column, mean_column) in [(1, 7), (2, 11)] {
+            if let Some(entry) = names.iter().position(|n| *n == r[name_column]) {
+                results.push((
+                    entry,
+                    number(&r[3]) as u64,
+                    number(&r[mean_column]),
+                    number(&r[mean_column + 1]),
+                ));
+            }
+        }
+    }
+    tournament::rank(&names, &results)
 }
 
 /// Ranks one role from matches.csv's rows: the entry's name in `name_column`,

@@ -78,7 +78,7 @@ fn tournament_writes_matches_ranking_and_figures_the_same_for_any_thread_count()
     assert_eq!(matches.rows.len(), 6);
     assert!(matches.rows.iter().all(|r| r["runs"] == "60"));
     let ranking = read_csv(&cwd.join("one/ranking.csv"));
-    assert_eq!(ranking.rows.len(), 5);
+    assert_eq!(ranking.rows.len(), 7);
     let roles: Vec<(&str, &str)> = ranking
         .rows
         .iter()
@@ -91,8 +91,33 @@ fn tournament_writes_matches_ranking_and_figures_the_same_for_any_thread_count()
             ("proposer", "2"),
             ("proposer", "3"),
             ("opponent", "1"),
-            ("opponent", "2")
+            ("opponent", "2"),
+            ("both", "1"),
+            ("both", "2")
         ]
+    );
+    // The role-swapped ranking holds the entries entered for both roles
+    // (boulware and conceder, not the proposer-only tit_for_tat), each
+    // scored over all its runs in either seat: 2 pairings × 60 runs as
+    // proposer, 3 × 60 as opponent.
+    let mean = |role: &str, entry: &str| -> f64 {
+        ranking
+            .rows
+            .iter()
+            .find(|r| r["role"] == role && r["entry"] == entry)
+            .unwrap_or_else(|| panic!("no {role} row for {entry}"))["mean_utility"]
+            .parse()
+            .unwrap()
+    };
+    for entry in ["boulware", "conceder"] {
+        let pooled = (120.0 * mean("proposer", entry) + 180.0 * mean("opponent", entry)) / 300.0;
+        assert!((mean("both", entry) - pooled).abs() < 1e-12, "{entry}");
+    }
+    assert!(
+        !ranking
+            .rows
+            .iter()
+            .any(|r| r["role"] == "both" && r["entry"] == "tit_for_tat")
     );
     // Ranks follow the mean utility.
     let means: Vec<f64> = ranking.rows[..3]
