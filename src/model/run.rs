@@ -8,6 +8,7 @@
 
 use super::agent::{Agent, Role};
 use super::environment::EnvironmentDraw;
+use super::frontier::FrontierPoint;
 use super::issue::{Package, Subspace};
 use super::offers::{self, Layout, OfferBuffers};
 use super::outcome::{OfferRecord, Outcome, Response, RunResult, TrackName, TrackResult};
@@ -72,6 +73,9 @@ pub struct Scratch {
     /// The proposer's and the opponent's frontiers of what they believe
     /// (incomplete information).
     pub(super) beliefs: [OfferBuffers; 2],
+    /// A moving main track's first proposer frontier, when it was built in
+    /// the opening world (the efficiency columns need just that frontier).
+    pub(super) opening: Option<Vec<FrontierPoint>>,
 }
 
 impl Model {

@@ -27,6 +27,10 @@ pub(super) struct View {
     /// The estimate the frontier of beliefs was built for (weights of a
     /// Bayesian model, terms of a frequency model).
     planned: Vec<f64>,
+    /// Scratch: the current estimate, flattened.
+    current: Vec<f64>,
+    /// The other side as believed, kept until the world changes.
+    believed: Option<Agent>,
     /// Scratch: the estimate's and the truth's per issue, per value terms.
     terms: Vec<Vec<f64>>,
     truth: Vec<Vec<f64>>,
@@ -68,6 +72,8 @@ impl Model {
                 means: information.means(),
                 stale: true,
                 planned: Vec::new(),
+                current: Vec::new(),
+                believed: None,
                 terms: Vec::new(),
                 truth: Vec::new(),
             })
@@ -83,14 +89,15 @@ impl Model {
 pub(crate) const REPLAN: f64 = 0.02;
 
 impl View {
-    /// The learner's current estimate, flattened.
-    fn estimate(&mut self) -> Vec<f64> {
+    /// The learner's current estimate, flattened into `current`.
+    fn estimate(&mut self) {
+        self.current.clear();
         match &self.learner {
-            Learner::Fixed => Vec::new(),
-            Learner::Bayesian(b) => b.mean_weights().to_vec(),
+            Learner::Fixed => {}
+            Learner::Bayesian(b) => self.current.extend(b.mean_weights()),
             Learner::Frequency(f) => {
                 f.terms_into(&mut self.terms);
-                self.terms.iter().flatten().copied().collect()
+                self.current.extend(self.terms.iter().flatten());
             }
         }
     }
@@ -98,6 +105,7 @@ impl View {
     /// The world changed: the beliefs' frontier must follow.
     pub(super) fn touch(&mut self) {
         self.stale = true;
+        self.believed = None;
     }
 
     /// The other side as believed: its public fields as they stand, its
@@ -130,15 +138,24 @@ impl View {
             return;
         }
         self.stale = false;
-        self.planned = self.estimate();
+        self.estimate();
+        std::mem::swap(&mut self.planned, &mut self.current);
         let (p, o) = (model.proposer, model.opponent);
         let other = if side == 0 { o } else { p };
         let agents = &state.agents;
-        let believed = self.believed(model, other, &agents[other]);
-        if let Learner::Frequency(f) = &self.learner {
-            f.terms_into(&mut self.terms);
+        match &self.learner {
+            Learner::Frequency(f) => f.terms_into(&mut self.terms),
+            Learner::Fixed if self.believed.is_some() => {}
+            Learner::Fixed => self.believed = self.believed(model, other, &agents[other]),
+            Learner::Bayesian(b) => {
+                let weights = b.mean_weights();
+                match &mut self.believed {
+                    Some(a) => a.weights = weights,
+                    None => self.believed = self.believed(model, other, &agents[other]),
+                }
+            }
         }
-        let estimate = match &believed {
+        let estimate = match &self.believed {
             Some(a) => Valuation::Agent(a),
             None => Valuation::Terms(&self.terms),
         };
@@ -177,9 +194,10 @@ impl View {
             Learner::Frequency(f) => f.observe(package),
             Learner::Bayesian(b) => b.observe(other, package, &spec.space, (threat, leverage), t),
         }
-        let estimate = self.estimate();
-        let moved = estimate.len() != self.planned.len()
-            || estimate
+        self.estimate();
+        let moved = self.current.len() != self.planned.len()
+            || self
+                .current
                 .iter()
                 .zip(&self.planned)
                 .any(|(a, b)| (a - b).abs() > REPLAN);

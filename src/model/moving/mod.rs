@@ -70,12 +70,16 @@ impl Model {
             offers: buffers,
             beliefs,
             package,
+            opening,
             ..
         } = scratch;
         let s = &self.scenario;
         let (p, o) = (self.proposer, self.opponent);
         let deadline = s.protocol.deadline_rounds;
         let whole_deal = spec.name == TrackName::Main;
+        if whole_deal {
+            *opening = None;
+        }
         let start = match (spec.name, &self.start) {
             (TrackName::Main, Some((issue, _))) => Some((*issue, spec.status_quo[*issue])),
             _ => None,
@@ -96,6 +100,12 @@ impl Model {
             let changed = state.advance(self, world, round, &mut trace);
             if changed || !built {
                 self.build_moving(spec, &state, buffers);
+                if !built && whole_deal && state.at_opening() {
+                    // The opening world's frontier, for the efficiency columns.
+                    let mut copy = opening.take().unwrap_or_default();
+                    copy.clone_from(&buffers.proposer_frontier);
+                    *opening = Some(copy);
+                }
                 built = true;
                 views.iter_mut().flatten().for_each(|v| v.touch());
             }

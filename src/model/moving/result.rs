@@ -60,7 +60,14 @@ impl Model {
         // Efficiency in the opening world, as for a still world: the opening
         // frontier and breakdown.
         let spec = &self.main[main_index];
-        self.rebuild_opening(spec, draw, &mut scratch.offers);
+        match scratch.opening.take() {
+            // Built in round 1 in the opening world: the same frontier.
+            Some(frontier) => {
+                scratch.offers.proposer_frontier.clone_from(&frontier);
+                scratch.opening = Some(frontier);
+            }
+            None => self.rebuild_opening(spec, draw, &mut scratch.offers),
+        }
         let opening = draw.leverage_at(1);
         let breakdown = match &spec.unilateral {
             Some(u) if self.consent_at_opening(u, draw.threat, opening) => {

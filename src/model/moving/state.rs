@@ -216,6 +216,15 @@ impl<'m> State<'m> {
         values[(round.max(1) as usize - 1).min(values.len() - 1)]
     }
 
+    /// Whether the world is still the opening one for the offer frontiers:
+    /// no agent changed, the oil path and the threat as drawn, no host lapsed.
+    pub fn at_opening(&self) -> bool {
+        matches!(self.agents, Cow::Borrowed(_))
+            && matches!(self.leverage, Cow::Borrowed(_))
+            && self.threat.to_bits() == self.opening_threat.to_bits()
+            && self.lapsed.is_empty()
+    }
+
     pub fn leverage_at(&self, round: u32) -> f64 {
         State::at(&self.leverage, round)
     }

@@ -440,3 +440,34 @@ fn an_allys_own_preferences_act_only_when_it_presses_by_its_stake() {
     let n = changed(&s);
     assert!(n > 0, "Germany's preferences changed none of 300 runs");
 }
+
+// The efficiency columns judge a run in its opening world. A main track
+// whose first frontier was built in that world keeps it instead of
+// rebuilding it at the end: what it keeps is exactly what a rebuild gives.
+#[test]
+fn the_frontier_kept_from_round_one_is_the_opening_frontier() {
+    let (_, s) = config::parse(
+        include_str!("../../../configs/baseline.toml"),
+        "configs/baseline.toml",
+    )
+    .expect("the baseline is valid");
+    let model = Model::new(s);
+    let mut scratch = Scratch::default();
+    let mut kept = 0;
+    for seed in 0..300 {
+        model.simulate(seed, &mut scratch, None);
+        let Some(frontier) = scratch.opening.clone() else {
+            continue;
+        };
+        kept += 1;
+        let s = model.scenario();
+        let draw = s.environment.draw(seed, s.protocol.deadline_rounds);
+        let mut rebuilt = crate::model::offers::OfferBuffers::default();
+        model.rebuild_opening(&model.main[0], &draw, &mut rebuilt);
+        assert_eq!(frontier, rebuilt.proposer_frontier, "seed {seed}");
+    }
+    assert!(
+        kept > 250,
+        "kept the opening frontier in only {kept} of 300 runs"
+    );
+}
