@@ -105,9 +105,10 @@ impl Figure for Matrix<'_> {
         chart
             .configure_mesh()
             .disable_mesh()
+            // The opponents' names are drawn below, staggered when long.
             .x_labels(o)
             .y_labels(p)
-            .x_label_formatter(&|v| label(&opponents, *v))
+            .x_label_formatter(&|_| String::new())
             .y_label_formatter(&|v| label(&proposers, *v))
             .x_desc("opponent entry")
             .y_desc("proposer entry")
@@ -115,6 +116,27 @@ impl Figure for Matrix<'_> {
             .label_style(tick_style())
             .axis_style(INK)
             .draw()?;
+        // Opponent names under their columns, on two alternating lines when
+        // the longest would not fit its column (about 8 px a character).
+        let (left, _) = chart.backend_coord(&(-0.5, -0.5));
+        let (right, bottom) = chart.backend_coord(&(o as f64 - 0.5, -0.5));
+        let column = f64::from(right - left) / o as f64;
+        let widest = opponents
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        let stagger = widest as f64 * 8.0 > column * 0.95;
+        let (origin_x, origin_y) = body.get_base_pixel();
+        for (j, name) in opponents.iter().enumerate() {
+            let (x, _) = chart.backend_coord(&(j as f64, -0.5));
+            let dy = if stagger && j % 2 == 1 { 26 } else { 8 };
+            body.draw_text(
+                name,
+                &tick_style().pos(Pos::new(HPos::Center, VPos::Top)),
+                (x - origin_x, bottom - origin_y + dy),
+            )?;
+        }
         let number = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
         for (k, row) in self.rows.iter().enumerate() {
             let (i, j) = ((k / o) as f64, (k % o) as f64);
