@@ -162,6 +162,32 @@ impl Prior {
         }
     }
 
+    /// The prior in words, as calibration files and `check` write it; a
+    /// discrete prior names its `values`.
+    pub fn describe(&self, values: &[toml::Value]) -> String {
+        match self {
+            Prior::Uniform { low, high } => format!("uniform({low}, {high})"),
+            Prior::LogUniform { low, high } => format!("log_uniform({low}, {high})"),
+            Prior::Normal {
+                mean,
+                sd,
+                low,
+                high,
+            } => format!("normal({mean}, {sd}) on [{low}, {high}]"),
+            Prior::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => format!("beta({alpha}, {beta}) on [{low}, {high}]"),
+            Prior::Discrete { .. } => {
+                let labels: Vec<String> =
+                    values.iter().map(crate::calibrate::plan::label).collect();
+                format!("discrete({})", labels.join(" | "))
+            }
+        }
+    }
+
     /// The value a particle's coordinate stands for: itself (a discrete
     /// prior's is the index of its value).
     pub fn value(&self, z: f64) -> f64 {

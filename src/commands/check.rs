@@ -3,7 +3,6 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::config::information::describe as prior_words;
 use crate::config::{self, Setting};
 use crate::error::Error;
 use crate::model::information::OpponentModel;
@@ -148,7 +147,7 @@ pub fn describe(s: &Scenario) -> String {
                     w,
                     "             private {} ~ {} (mean {:.3}; the value above is the config's)",
                     t.field.path(),
-                    prior_words(&t.prior),
+                    t.prior.describe(&[]),
                     t.prior.mean()
                 );
             }

@@ -4,7 +4,6 @@
 use super::error::ConfigError;
 use super::raw::{RawConfig, RawOpponentModel};
 use super::validate::{Checker, MAX_MAGNITUDE};
-use crate::calibrate::Prior;
 use crate::calibrate::plan::parse::prior;
 use crate::model::information::{Information, OpponentModel, PrivateType, TypeField};
 use crate::model::{ATTRIBUTES, ProtocolKind, Role, Scenario};
@@ -173,25 +172,4 @@ pub(super) fn information(
         ));
     }
     Ok(information)
-}
-
-/// A prior in words, for `check`.
-pub fn describe(prior: &Prior) -> String {
-    match *prior {
-        Prior::Uniform { low, high } => format!("uniform on [{low}, {high}]"),
-        Prior::LogUniform { low, high } => format!("log-uniform on [{low}, {high}]"),
-        Prior::Normal {
-            mean,
-            sd,
-            low,
-            high,
-        } => format!("normal({mean}, {sd}) on [{low}, {high}]"),
-        Prior::Beta {
-            alpha,
-            beta,
-            low,
-            high,
-        } => format!("beta({alpha}, {beta}) on [{low}, {high}]"),
-        Prior::Discrete { count } => format!("{count} values"),
-    }
 }

@@ -10,7 +10,6 @@ use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
 use super::{CalibrateOptions, PosteriorRow};
-use crate::calibrate::Prior;
 use crate::calibrate::plan::CalibrationPlan;
 use crate::calibrate::smc::{self, Generation, Marginal, Particle, Simulator};
 use crate::data::manifest::{self, CalibrationManifest};
@@ -257,35 +256,12 @@ pub(super) fn posterior(plan: &CalibrationPlan, last: &Generation) -> Vec<Poster
             let m = smc::marginal(&numbers, &weights);
             PosteriorRow {
                 parameter: p.name.clone(),
-                prior: describe(&p.prior, &p.values),
+                prior: p.prior.describe(&p.values),
                 moments: plan.numeric(k).then_some((m.mean, m.sd)),
                 quantiles: quantiles.map(|z| plan.label(k, z)),
             }
         })
         .collect()
-}
-
-pub(super) fn describe(prior: &Prior, values: &[toml::Value]) -> String {
-    match prior {
-        Prior::Uniform { low, high } => format!("uniform({low}, {high})"),
-        Prior::LogUniform { low, high } => format!("log_uniform({low}, {high})"),
-        Prior::Normal {
-            mean,
-            sd,
-            low,
-            high,
-        } => format!("normal({mean}, {sd}) on [{low}, {high}]"),
-        Prior::Beta {
-            alpha,
-            beta,
-            low,
-            high,
-        } => format!("beta({alpha}, {beta}) on [{low}, {high}]"),
-        Prior::Discrete { .. } => {
-            let labels: Vec<String> = values.iter().map(crate::calibrate::plan::label).collect();
-            format!("discrete({})", labels.join(" | "))
-        }
-    }
 }
 
 pub(super) fn write_posterior(
