@@ -42,17 +42,6 @@ pub enum OpponentModel {
     },
 }
 
-impl OpponentModel {
-    /// The name as written in configs.
-    pub fn name(&self) -> &'static str {
-        match self {
-            OpponentModel::None => "none",
-            OpponentModel::Frequency { .. } => "frequency",
-            OpponentModel::Bayesian { .. } => "bayesian",
-        }
-    }
-}
-
 /// A field of a negotiator's type that may be private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeField {

@@ -41,24 +41,26 @@ impl Model {
     /// negotiator with complete information (it offers from the true frontier).
     pub(super) fn views(&self, spec: &TrackSpec, world: &WorldDraw) -> [Option<View>; 2] {
         let information = &self.scenario.information;
-        let value_counts: Vec<usize> = self
-            .scenario
-            .issues
-            .iter()
-            .map(|i| i.value_count())
-            .collect();
-        [
+        if !information.declared() {
+            return [None, None];
+        }
+        let sides = [
             (self.proposer, self.opponent),
             (self.opponent, self.proposer),
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(side, (me, other))| {
+        ];
+        [0, 1].map(|side| {
+            let (me, other) = sides[side];
             let model = information.models.get(me).unwrap_or(&OpponentModel::None);
             let learner = match model {
                 OpponentModel::None if !information.is_private(other) => return None,
                 OpponentModel::None => Learner::Fixed,
                 OpponentModel::Frequency { learning_rate } => {
+                    let value_counts: Vec<usize> = self
+                        .scenario
+                        .issues
+                        .iter()
+                        .map(|i| i.value_count())
+                        .collect();
                     Learner::Frequency(Frequency::new(*learning_rate, &spec.space, &value_counts))
                 }
                 OpponentModel::Bayesian { .. } => Learner::Bayesian(
@@ -78,9 +80,6 @@ impl Model {
                 truth: Vec::new(),
             })
         })
-        .collect::<Vec<_>>()
-        .try_into()
-        .unwrap_or_else(|_| unreachable!("two sides"))
     }
 }
 

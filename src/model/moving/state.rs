@@ -134,7 +134,8 @@ impl Model {
         .into_iter()
         .enumerate()
         {
-            if let OpponentModel::Bayesian { hypotheses, sigma } = information.models[me] {
+            if let Some(&OpponentModel::Bayesian { hypotheses, sigma }) = information.models.get(me)
+            {
                 let mut rng = stream(seed, HYPOTHESES + side as u64);
                 draw.bayesian[side] = Some(Bayesian::new(
                     information,

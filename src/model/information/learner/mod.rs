@@ -256,6 +256,7 @@ impl Bayesian {
     }
 
     /// Posterior probabilities of the hypotheses.
+    #[cfg(test)]
     pub fn posterior(&self) -> Vec<f64> {
         let max = self
             .log_posterior

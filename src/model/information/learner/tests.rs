@@ -125,7 +125,7 @@ fn the_bayesian_model_converges_on_a_type_its_offers_reveal() {
 fn hypotheses_come_from_the_prior() {
     let s = situation();
     let o = s.opponent();
-    let (raw, scenario) = config::parse(
+    let (_, scenario) = config::parse(
         &format!(
             "{}\n[[private_types]]\npath = \"agents.russia.reservation\"\nprior = {{ kind = \"uniform\", low = 0.5, high = 0.6 }}\n",
             include_str!("../../../../configs/situation_2007.toml")
@@ -133,7 +133,6 @@ fn hypotheses_come_from_the_prior() {
         "x.toml",
     )
     .unwrap();
-    drop(raw);
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let b = Bayesian::new(&scenario.information, o, &s.agents[o], 500, 0.1, &mut rng);
     let h = b.hypotheses();
@@ -179,15 +178,10 @@ fn knowing_the_other_the_trade_off_offers_reach_the_frontier() {
     let hosts: Vec<usize> = (0..s.agents.len())
         .filter(|&i| matches!(s.agents[i].role, Role::Host { .. }))
         .collect();
-    let terms = |threat| HostTermsOwned {
-        hosts: hosts.clone(),
-        threat,
-    };
     for threat in [0.1, 0.4, 0.9] {
-        let h = terms(threat);
         let host_terms = offers::HostTerms {
             agents: &s.agents,
-            hosts: &h.hosts,
+            hosts: &hosts,
             status_quo: &s.protocol.status_quo,
             leverage: 0.5,
             withdrawn: &[],
@@ -213,7 +207,7 @@ fn knowing_the_other_the_trade_off_offers_reach_the_frontier() {
             &space,
             [Valuation::Agent(&s.agents[p]), Valuation::Terms(&known)],
             &host_terms,
-            h.threat,
+            threat,
             &mut believed,
         );
         let indices = |f: &[crate::model::frontier::FrontierPoint]| {
@@ -227,9 +221,4 @@ fn knowing_the_other_the_trade_off_offers_reach_the_frontier() {
         );
         assert!(!truth.proposer_frontier.is_empty());
     }
-}
-
-struct HostTermsOwned {
-    hosts: Vec<usize>,
-    threat: f64,
 }
