@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use crate::config;
 use crate::data::digest::write_whole;
 use crate::data::manifest::{self, TournamentManifest};
-use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
+use crate::data::output::{Opening, open_resumable};
 use crate::data::row::push_row;
 use crate::data::schema::{MATCHES_HEADER, RANKING_HEADER, file};
 use crate::data::table::Table;
@@ -255,22 +255,16 @@ fn open(
     plan: &TournamentPlan,
     record: &mut TournamentManifest,
 ) -> Result<Vec<Vec<String>>, Error> {
-    if out.exists() && !is_empty_dir(out)? {
-        if options.force {
-            check_replaceable(out, &[&options.config])?;
-            remove_replaceable(out)?;
-        } else if options.resume {
-            return resume(out, record);
-        } else {
-            return Err(Error::OutputExists(out.to_path_buf()));
-        }
-    } else if options.resume {
-        return Err(Error::Usage(format!(
-            "{}: nothing to resume (no tournament there); run without --resume",
-            out.display()
-        )));
+    let opening = open_resumable(
+        out,
+        &options.config,
+        options.force,
+        options.resume,
+        "tournament",
+    )?;
+    if opening == Opening::Resume {
+        return resume(out, record);
     }
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     write(out, file::CONFIG, plan.text.as_bytes(), 0, record)?;
     write_matches(out, &[], record)?;
     Ok(Vec::new())

@@ -115,6 +115,45 @@ pub fn parent_of(target: &Path) -> PathBuf {
     }
 }
 
+/// How an output directory of a resumable command opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// Created (or emptied with `--force`): start from nothing.
+    Fresh,
+    /// `--resume` on a directory with something in it: continue it.
+    Resume,
+}
+
+/// Opens `out` for a command whose work can be resumed (`what`, e.g. "a
+/// calibration"): a non-empty directory is replaced with `force` (when
+/// detente wrote it and it does not hold `config`), continued with `resume`,
+/// or refused; `resume` on nothing is refused; a fresh directory is created.
+pub fn open_resumable(
+    out: &Path,
+    config: &Path,
+    force: bool,
+    resume: bool,
+    what: &str,
+) -> Result<Opening, Error> {
+    if out.exists() && !is_empty_dir(out)? {
+        if force {
+            check_replaceable(out, &[config])?;
+            remove_replaceable(out)?;
+        } else if resume {
+            return Ok(Opening::Resume);
+        } else {
+            return Err(Error::OutputExists(out.to_path_buf()));
+        }
+    } else if resume {
+        return Err(Error::Usage(format!(
+            "{}: nothing to resume (no {what} there); run without --resume",
+            out.display()
+        )));
+    }
+    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    Ok(Opening::Fresh)
+}
+
 /// Whether `dir` is a directory with nothing in it.
 pub fn is_empty_dir(dir: &Path) -> Result<bool, Error> {
     if !dir.is_dir() {

@@ -13,7 +13,7 @@ use super::{CalibrateOptions, PosteriorRow};
 use crate::calibrate::plan::CalibrationPlan;
 use crate::calibrate::smc::{self, Generation, Marginal, Particle, Simulator};
 use crate::data::manifest::{self, CalibrationManifest};
-use crate::data::output::{check_replaceable, is_empty_dir, remove_replaceable};
+use crate::data::output::{Opening, open_resumable};
 use crate::data::row::push_row;
 use crate::data::schema::{self, file};
 use crate::data::table::Table;
@@ -29,22 +29,16 @@ pub(super) fn open(
     plan: &CalibrationPlan,
     record: &mut CalibrationManifest,
 ) -> Result<Vec<Generation>, Error> {
-    if out.exists() && !is_empty_dir(out)? {
-        if options.force {
-            check_replaceable(out, &[&options.config])?;
-            remove_replaceable(out)?;
-        } else if options.resume {
-            return resume(out, plan, record);
-        } else {
-            return Err(Error::OutputExists(out.to_path_buf()));
-        }
-    } else if options.resume {
-        return Err(Error::Usage(format!(
-            "{}: nothing to resume (no calibration there); run without --resume",
-            out.display()
-        )));
+    let opening = open_resumable(
+        out,
+        &options.config,
+        options.force,
+        options.resume,
+        "calibration",
+    )?;
+    if opening == Opening::Resume {
+        return resume(out, plan, record);
     }
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     write_file(out, file::CONFIG, plan.text.as_bytes(), 0, record)?;
     manifest::write(out, record)?;
     Ok(Vec::new())
